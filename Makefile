@@ -1,0 +1,72 @@
+# Two commands do all set-up on a fresh Debian 12 machine: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# Debian's python: the pyenv one cannot load SQLite extensions (SpatiaLite).
+SYSTEM_PYTHON := /usr/bin/python3
+
+RUN_PACKAGES := python3-venv gettext gdal-bin libgdal32 libgeos-c1v5 libproj25 proj-data \
+	libsqlite3-mod-spatialite
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15-postgis-3 postgresql-15-postgis-3-scripts \
+	redis-server chromium docker-compose
+
+PG_URL ?= postgis://postgres@127.0.0.1:5432/buurtkaart
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+SPATIALITE_TEST_URL := spatialite:///$(CURDIR)/var/test.sqlite3
+
+.PHONY: help run test lint format migrate messages makemessages services vendor-assets clean
+
+help:
+	@echo "make run    install what is missing, migrate, load demo data, serve on 127.0.0.1:$(PORT)"
+	@echo "make test   install what is missing, start PostGIS + Redis, lint, run the suite twice"
+	@echo "make lint   ruff check + format check"
+
+$(STAMP): pyproject.toml constraints.txt
+	@scripts/ensure-debian-packages $(RUN_PACKAGES)
+	@test -x $(PY) || $(SYSTEM_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	@touch $@
+
+messages: $(STAMP)
+	@DEBUG=1 $(PY) manage.py compilemessages --ignore='.venv/*' -v 0
+
+makemessages: $(STAMP)
+	DEBUG=1 $(PY) manage.py makemessages -l nl -l fr -l en --ignore='.venv/*' --ignore='node_modules/*'
+
+run: $(STAMP) messages
+	DEBUG=1 $(PY) manage.py migrate --no-input -v 0
+	DEBUG=1 $(PY) manage.py seed_demo --if-empty
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+services:
+	@scripts/ensure-debian-packages $(TEST_PACKAGES)
+	@scripts/ensure-services
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: services $(STAMP) messages lint
+	@echo "== pytest on PostGIS =="
+	DEBUG=1 DATABASE_URL=$(PG_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest
+	@echo "== pytest on SpatiaLite =="
+	DEBUG=1 DATABASE_URL=$(SPATIALITE_TEST_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest
+	@echo "== docker-compose.yml =="
+	docker-compose -f docker-compose.yml config -q
+
+# Refresh static/vendor/ from the npm packages pinned in package-lock.json.
+vendor-assets:
+	npm ci --no-audit --no-fund
+	scripts/vendor-assets
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

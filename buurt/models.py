@@ -1,0 +1,191 @@
+from django.contrib.gis.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .querysets import NeighbourhoodQuerySet, OrganisationQuerySet
+
+
+class Neighbourhood(models.Model):
+    """A buurt or wijk: a statistical sector (BE), a CBS buurt (NL) or a demo area."""
+
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    municipality_name = models.CharField(_("municipality"), max_length=200)
+    municipality_code = models.CharField(
+        _("municipality code"),
+        max_length=20,
+        help_text=_("Belgian NIS/REFNIS code or Dutch CBS municipality code."),
+    )
+    boundary = models.MultiPolygonField(_("boundary"), srid=4326)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    is_approximate = models.BooleanField(
+        _("approximate boundary"),
+        default=False,
+        help_text=_("Demo boundaries derived from postcodes, not official ones."),
+    )
+
+    objects = NeighbourhoodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("neighbourhood")
+        verbose_name_plural = _("neighbourhoods")
+        ordering = ["municipality_name", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.municipality_name})"
+
+    def get_absolute_url(self):
+        return reverse("buurt:neighbourhood-detail", args=[self.code])
+
+
+class Language(models.Model):
+    """A language spoken at an organisation, by ISO 639 code, named in itself."""
+
+    code = models.CharField(_("code"), max_length=8, primary_key=True)
+    name_local = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+        ordering = ["name_local"]
+
+    def __str__(self):
+        return self.name_local
+
+
+class NetworkModel(models.Model):
+    """One of the seven working models of network strengthening (Odisee), see DOMAIN.md."""
+
+    class Code(models.TextChoices):
+        COMPETENCE = "competence", _("Building personal skills")
+        BUDDY = "buddy", _("A personal friend: a volunteer buddy")
+        OWN_NETWORK = "own_network", _("The network the person chooses: family, friends")
+        PEERS = "peers", _("Peers with a shared life experience")
+        CONTEXT = "context", _("Professionals working with the person's surroundings")
+        VOLUNTEERING = "volunteering", _("Volunteering through an organisation")
+        COMMUNITY = "community", _("Community building in the neighbourhood")
+
+    code = models.CharField(_("code"), max_length=20, primary_key=True, choices=Code.choices)
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+
+    class Meta:
+        verbose_name = _("network-strengthening model")
+        verbose_name_plural = _("network-strengthening models")
+        ordering = ["number"]
+
+    def __str__(self):
+        return self.get_code_display()
+
+
+class Organisation(models.Model):
+    """An association or service on the map. Its address is public: it is not a person."""
+
+    class Kind(models.TextChoices):
+        CULTURE = "culture", _("Theatre and culture")
+        SPORTS = "sports", _("Sports club")
+        COMMUNITY_CENTRE = "community_centre", _("Buurthuis / community centre")
+        SERVICE_CENTRE = "service_centre", _("Lokaal dienstencentrum")
+        PEER_GROUP = "peer_group", _("Peer group")
+        BUDDY_PROJECT = "buddy_project", _("Buddy project")
+        YOUTH = "youth", _("Youth work")
+        SENIORS = "seniors", _("Seniors' association")
+        LANGUAGE_CAFE = "language_cafe", _("Language café")
+        SOCIAL_RESTAURANT = "social_restaurant", _("Social restaurant")
+        VOLUNTEERING = "volunteering", _("Volunteer organisation")
+        PUBLIC_SERVICE = "public_service", _("Public service")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    class Cost(models.TextChoices):
+        FREE = "free", _("Free")
+        PAID = "paid", _("Paid")
+        PAY_WHAT_YOU_CAN = "pay_what_you_can", _("Pay what you can")
+
+    class ContentLanguage(models.TextChoices):
+        NL = "nl", _("Dutch")
+        FR = "fr", _("French")
+        EN = "en", _("English")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    description = models.TextField(_("description"), blank=True)
+    content_language = models.CharField(
+        _("language of the description"),
+        max_length=2,
+        choices=ContentLanguage.choices,
+        default=ContentLanguage.NL,
+    )
+
+    street_address = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("municipality"), max_length=100, blank=True)
+    point = models.PointField(_("location"), geography=True, srid=4326, null=True, blank=True)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        verbose_name=_("neighbourhood"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        help_text=_("Derived from the location."),
+    )
+
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    opening_hours = models.TextField(_("opening hours"), blank=True)
+
+    languages = models.ManyToManyField(
+        Language, verbose_name=_("languages spoken"), blank=True, related_name="+"
+    )
+    network_models = models.ManyToManyField(
+        NetworkModel, verbose_name=_("network-strengthening models"), blank=True, related_name="+"
+    )
+    wheelchair_accessible = models.BooleanField(_("wheelchair accessible"), default=False)
+    hearing_loop = models.BooleanField(_("hearing loop"), default=False)
+    quiet_space = models.BooleanField(_("quiet space"), default=False)
+    child_friendly = models.BooleanField(_("child-friendly"), default=False)
+    cost = models.CharField(_("cost"), max_length=20, choices=Cost.choices, default=Cost.FREE)
+    reduced_rate = models.BooleanField(
+        _("reduced rate (UiTPAS / kansentarief)"), default=False
+    )
+    welcome_person = models.BooleanField(
+        _("a welcome person waits for newcomers"), default=False
+    )
+
+    is_verified = models.BooleanField(_("verified"), default=False)
+    last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("buurt:organisation-detail", args=[self.slug])
+
+    @property
+    def address(self) -> str:
+        return ", ".join(p for p in (self.street_address, f"{self.postcode} {self.city}".strip()) if p)
+
+    @property
+    def accessibility(self) -> list[str]:
+        """Labels of the accessibility features this organisation offers."""
+        flags = ("wheelchair_accessible", "hearing_loop", "quiet_space", "child_friendly")
+        return [self._meta.get_field(f).verbose_name for f in flags if getattr(self, f)]

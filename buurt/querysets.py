@@ -1,0 +1,30 @@
+"""Named, composable filters for neighbourhoods and organisations. Geometry goes through
+maps.spatial so that units and backend differences stay in one place."""
+
+from django.contrib.gis.geos import Point
+from django.db import models
+
+from maps import spatial
+
+
+class NeighbourhoodQuerySet(models.QuerySet):
+    def containing(self, point: Point):
+        """Neighbourhoods whose boundary contains the EPSG:4326 point."""
+        return self.filter(spatial.containing("boundary", point))
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=self.model.Status.PUBLISHED)
+
+    def on_map(self):
+        """Published organisations that have a point."""
+        return self.published().filter(point__isnull=False)
+
+    def near(self, point: Point, *, meters: float):
+        """Within `meters` metres of the point, nearest first, with `distance` annotated."""
+        within = self.filter(spatial.within_distance("point", point, meters))
+        return spatial.with_distance(within, "point", point)
+
+    def in_bbox(self, bbox: spatial.BBox):
+        return self.filter(spatial.in_bbox("point", bbox))

@@ -1,0 +1,44 @@
+from django.http import Http404
+from django.shortcuts import render
+
+from maps import rendering
+
+from . import selectors
+from .models import Neighbourhood, Organisation
+
+
+def organisation_detail(request, slug):
+    try:
+        organisation = selectors.organisation_detail(slug=slug)
+    except Organisation.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "buurt/organisation_detail.html",
+        {"organisation": organisation, "map": rendering.organisation_map(organisation)},
+    )
+
+
+def neighbourhood_list(request):
+    return render(
+        request,
+        "buurt/neighbourhood_list.html",
+        {"neighbourhoods": selectors.neighbourhoods_with_counts()},
+    )
+
+
+def neighbourhood_detail(request, code):
+    try:
+        neighbourhood = selectors.neighbourhood_detail(code=code)
+    except Neighbourhood.DoesNotExist as exc:
+        raise Http404 from exc
+    organisations = selectors.neighbourhood_organisations(neighbourhood=neighbourhood)
+    return render(
+        request,
+        "buurt/neighbourhood_detail.html",
+        {
+            "neighbourhood": neighbourhood,
+            "organisations": organisations,
+            "map": rendering.neighbourhood_map(neighbourhood, organisations),
+        },
+    )
