@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "rest_framework_gis",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "accounts",
     "buurt",
     "activities",
     "maps",
@@ -90,6 +91,7 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 if DATABASES["default"]["ENGINE"].endswith("postgis"):
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
 
 # Debian 12 ships GDAL 3.6, which Django 5.2 still supports but warns about.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
@@ -134,7 +136,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # --- E-mail ---------------------------------------------------------------------------------
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+EMAIL_CONFIG = env.email_url(
+    "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
+)
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Buurtkaart <noreply@buurtkaart.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
