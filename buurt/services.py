@@ -8,9 +8,7 @@ from .models import Neighbourhood, Organisation
 def organisation_locate(*, organisation: Organisation) -> Organisation:
     """Derive the neighbourhood from the point (point-in-polygon); None when outside all."""
     organisation.neighbourhood = (
-        Neighbourhood.objects.containing(organisation.point).first()
-        if organisation.point
-        else None
+        Neighbourhood.objects.containing(organisation.point).first() if organisation.point else None
     )
     return organisation
 
