@@ -1,0 +1,30 @@
+"""Static paths of the browser libraries that maps load: our vendored copies, never a CDN.
+
+The versions follow package.json; `make vendor-assets` copies the files into static/vendor/
+(see static/vendor/VERSIONS.md). A test checks that every path below exists.
+"""
+
+LEAFLET_JS = "vendor/leaflet-1.9.4/leaflet.js"
+LEAFLET_CSS = "vendor/leaflet-1.9.4/leaflet.css"
+MARKERCLUSTER_JS = "vendor/leaflet.markercluster-1.5.3/leaflet.markercluster.js"
+MARKERCLUSTER_CSS = (
+    "vendor/leaflet.markercluster-1.5.3/MarkerCluster.css",
+    "vendor/leaflet.markercluster-1.5.3/MarkerCluster.Default.css",
+)
+OPENLAYERS_JS = "vendor/ol-10.11.0/ol.js"
+OPENLAYERS_CSS = "vendor/ol-10.11.0/ol.css"
+
+# Our own code on top of Leaflet: marker and area layers built from JSON, and their styles.
+MAP_JS = "maps/map.js"
+MAP_CSS = "maps/map.css"
+
+ALL = (
+    LEAFLET_JS,
+    LEAFLET_CSS,
+    MARKERCLUSTER_JS,
+    *MARKERCLUSTER_CSS,
+    OPENLAYERS_JS,
+    OPENLAYERS_CSS,
+    MAP_JS,
+    MAP_CSS,
+)

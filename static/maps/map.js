@@ -1,0 +1,77 @@
+/* Buurtkaart's map layers, built from the JSON that maps/rendering.py writes into the page.
+ * Names and addresses only ever become DOM text (textContent), never HTML. Plain ES5, so that
+ * old phones run it. Needs Leaflet, and leaflet.markercluster for clustered layers. */
+(function (L) {
+  "use strict";
+
+  var AREA_STYLES = {
+    official: { color: "#0b5394", weight: 2, opacity: 0.8, fillOpacity: 0.06 },
+    // Demo boundaries derived from postcodes: dashed, so nobody takes them for official ones.
+    approximate: { color: "#6a4c93", weight: 2, opacity: 0.8, fillOpacity: 0.04, dashArray: "6 6" }
+  };
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text) { node.textContent = text; }
+    return node;
+  }
+
+  function link(text, url) {
+    var anchor = element("a", "", text);
+    anchor.href = url;
+    return anchor;
+  }
+
+  // row: [lat, lon, name, url, kind, address]
+  function organisationPopup(row, kind) {
+    var box = element("div", "map-popup");
+    box.appendChild(link(row[2], row[3]));
+    if (kind) { box.appendChild(element("div", "", kind.label)); }
+    if (row[5]) { box.appendChild(element("div", "", row[5])); }
+    return box;
+  }
+
+  function addOrganisations(map, data) {
+    var icons = {};
+    Object.keys(data.kinds).forEach(function (code) {
+      icons[code] = L.divIcon({
+        className: "org-marker",
+        html: data.kinds[code].icon,  // built on the server from constants, not user text
+        iconSize: [20, 20],
+        popupAnchor: [0, -10]
+      });
+    });
+    var markers = data.organisations.map(function (row) {
+      var marker = L.marker([row[0], row[1]], { icon: icons[row[4]], title: row[2] });
+      // A function, so that popups are built when opened rather than for every marker.
+      marker.bindPopup(function () { return organisationPopup(row, data.kinds[row[4]]); });
+      return marker;
+    });
+    var layer;
+    if (data.cluster) {
+      layer = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
+      layer.addLayers(markers);
+    } else {
+      layer = L.featureGroup(markers);
+    }
+    return layer.addTo(map);
+  }
+
+  function addNeighbourhoods(map, data) {
+    return L.geoJSON(data, {
+      style: function (feature) {
+        return feature.properties.approximate ? AREA_STYLES.approximate : AREA_STYLES.official;
+      },
+      onEachFeature: function (feature, layer) {
+        var properties = feature.properties;
+        layer.bindTooltip(element("span", "", properties.label), { sticky: true });
+        if (properties.url) {
+          layer.bindPopup(function () { return link(properties.name, properties.url); });
+        }
+      }
+    }).addTo(map);
+  }
+
+  window.buurtkaart = { addOrganisations: addOrganisations, addNeighbourhoods: addNeighbourhoods };
+}(window.L));

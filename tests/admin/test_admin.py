@@ -1,0 +1,128 @@
+"""The admin of neighbourhoods and organisations: pages render, maps load from our own files."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from buurt.models import Language, NetworkModel, Organisation
+from maps import assets
+from tests.factories import NeighbourhoodFactory, OrganisationFactory, box
+
+pytestmark = pytest.mark.django_db
+
+ASSET = re.compile(r'<(?:script src|link href)="([^"]+)"')
+
+
+def assert_no_cdn(content: str):
+    for url in ASSET.findall(content):
+        assert not re.match(r"(https?:)?//", url), url
+    assert "cdn.jsdelivr.net" not in content
+
+
+@pytest.fixture
+def neighbourhood():
+    return NeighbourhoodFactory(name="Binnenstad", boundary=box(3.70, 51.045, 3.74, 51.065))
+
+
+@pytest.fixture
+def organisation(neighbourhood):
+    return OrganisationFactory(name="Toneelgroep", neighbourhood=neighbourhood)
+
+
+@pytest.mark.parametrize("model", ["neighbourhood", "organisation"])
+def test_changelist_renders(admin_client, organisation, model):
+    response = admin_client.get(reverse(f"admin:buurt_{model}_changelist"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Binnenstad" in content
+    assert_no_cdn(content)
+
+
+@pytest.mark.parametrize("model", ["neighbourhood", "organisation"])
+def test_add_page_uses_the_local_map_widget(admin_client, model):
+    response = admin_client.get(reverse(f"admin:buurt_{model}_add"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert assets.OPENLAYERS_JS in content
+    assert assets.OPENLAYERS_CSS in content
+    assert "ol.source.XYZ" in content
+    assert "ol.source.OSM" not in content
+    assert_no_cdn(content)
+
+
+def test_change_pages_render_with_the_geometry(admin_client, organisation, neighbourhood):
+    for obj in (organisation, neighbourhood):
+        url = reverse(f"admin:buurt_{obj._meta.model_name}_change", args=[obj.pk])
+        response = admin_client.get(url)
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert_no_cdn(content)
+        assert "3.7" in content  # the serialised geometry the map widget draws
+    neighbourhood_page = admin_client.get(
+        reverse("admin:buurt_neighbourhood_change", args=[neighbourhood.pk])
+    ).content.decode()
+    assert "MultiPolygon" in neighbourhood_page
+
+
+def test_map_widget_uses_the_configured_tiles(admin_client, settings):
+    settings.MAP_TILE_URL = "https://{s}.tiles.example.org/{z}/{x}/{y}.png"
+    content = admin_client.get(reverse("admin:buurt_organisation_add")).content.decode()
+    # OpenLayers spells Leaflet's {s} subdomains as {a-c}; escapejs writes - as \u002D.
+    assert r"https://{a\u002Dc}.tiles.example.org/{z}/{x}/{y}.png" in content
+
+
+def test_organisation_neighbourhood_is_read_only(admin_client, organisation):
+    url = reverse("admin:buurt_organisation_change", args=[organisation.pk])
+    form = admin_client.get(url).context["adminform"].form
+    assert "neighbourhood" not in form.fields
+    assert "point" in form.fields
+
+
+def test_saving_in_the_admin_derives_the_neighbourhood(admin_client, neighbourhood):
+    elsewhere = NeighbourhoodFactory(name="Elders", boundary=box(3.60, 51.00, 3.65, 51.02))
+    dutch = Language.objects.get_or_create(code="nl", defaults={"name_local": "Nederlands"})[0]
+    buddy = NetworkModel.objects.get(code=NetworkModel.Code.BUDDY)
+    response = admin_client.post(
+        reverse("admin:buurt_organisation_add"),
+        {
+            "name": "Buddywerking Gent",
+            "slug": "buddywerking-gent",
+            "kind": Organisation.Kind.BUDDY_PROJECT,
+            "status": Organisation.Status.PUBLISHED,
+            "content_language": "nl",
+            "street_address": "Korenmarkt 1",
+            "postcode": "9000",
+            "city": "Gent",
+            # The Korenmarkt, inside Binnenstad.
+            "point": "SRID=4326;POINT(3.7196 51.0543)",
+            "languages": [dutch.pk],
+            "network_models": [buddy.pk],
+            "cost": Organisation.Cost.FREE,
+            # A forged value for a read-only field is ignored.
+            "neighbourhood": elsewhere.pk,
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    organisation = Organisation.objects.get(slug="buddywerking-gent")
+    assert organisation.neighbourhood == neighbourhood
+    assert list(organisation.languages.all()) == [dutch]
+    assert list(organisation.network_models.all()) == [buddy]
+
+
+def test_moving_an_organisation_in_the_admin_updates_its_neighbourhood(
+    admin_client, organisation, neighbourhood
+):
+    elsewhere = NeighbourhoodFactory(name="Elders", boundary=box(3.60, 51.00, 3.65, 51.02))
+    url = reverse("admin:buurt_organisation_change", args=[organisation.pk])
+    data = admin_client.get(url).context["adminform"].form.initial
+    form = {
+        key: value
+        for key, value in data.items()
+        if value is not None and key not in {"point", "languages", "network_models"}
+    }
+    form["point"] = "SRID=4326;POINT(3.62 51.01)"
+    response = admin_client.post(url, form)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    organisation.refresh_from_db()
+    assert organisation.neighbourhood == elsewhere

@@ -1,0 +1,181 @@
+"""The folium maps: our own assets only, escaped user text, one marker per organisation."""
+
+import json
+import re
+
+import pytest
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.contrib.staticfiles import finders
+from django.utils import translation
+
+from buurt import selectors
+from buurt.models import Organisation
+from maps import assets, rendering
+from tests.factories import NeighbourhoodFactory, OrganisationFactory, box
+
+pytestmark = pytest.mark.django_db
+
+TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+XSS = "<script>alert(1)</script>"
+
+URL = re.compile(r"https?://[^\s\"'<>\\]+")
+ASSET = re.compile(r'<(?:script src|link rel="stylesheet" href)="([^"]+)"')
+DATA = re.compile(r"^buurtkaart\.(addOrganisations|addNeighbourhoods)\(\w+, (.*)\);$", re.M)
+FIT_BOUNDS = re.compile(r"\.fitBounds\(\s*(\[\[.*?\]\])", re.S)
+CENTER = re.compile(r'"center": \[\s*([\d.]+),\s*([\d.]+),?\s*\]')
+
+GRAVENSTEEN = Point(3.7207, 51.0572, srid=4326)
+STATION_DAMPOORT = Point(3.7404, 51.0563, srid=4326)
+
+
+@pytest.fixture(autouse=True)
+def tiles(settings):
+    settings.MAP_TILE_URL = TILE_URL
+
+
+def markup(rendered) -> str:
+    return rendered.header + rendered.html + rendered.script
+
+
+def layer_data(rendered, layer: str) -> dict:
+    return next(json.loads(data) for name, data in DATA.findall(rendered.script) if name == layer)
+
+
+def assert_only_own_assets(rendered):
+    text = markup(rendered)
+    # The attribution links to the tile provider's copyright page: a link, not something loaded.
+    assert set(URL.findall(text)) <= {TILE_URL, *URL.findall(settings.MAP_TILE_ATTRIBUTION)}
+    loaded = ASSET.findall(text)
+    assert loaded
+    for url in loaded:
+        assert url.startswith(settings.STATIC_URL) or url.startswith("/" + settings.STATIC_URL)
+    lowered = text.lower()
+    for unwanted in ("jquery", "bootstrap", "font-awesome", "fontawesome", "awesome-markers"):
+        assert unwanted not in lowered
+
+
+@pytest.fixture
+def city():
+    with translation.override("en"):
+        return _city()
+
+
+def _city():
+    centre = NeighbourhoodFactory(name="Binnenstad", boundary=box(3.70, 51.045, 3.74, 51.065))
+    NeighbourhoodFactory(
+        name="Sint-Amandsberg", boundary=box(3.74, 51.05, 3.77, 51.07), is_approximate=True
+    )
+    OrganisationFactory(name="Toneelgroep", point=GRAVENSTEEN, neighbourhood=centre)
+    OrganisationFactory(name=XSS, kind=Organisation.Kind.SPORTS, point=STATION_DAMPOORT)
+    OrganisationFactory(name="Nog een kladversie", status=Organisation.Status.DRAFT)
+    return rendering.city_map(
+        selectors.neighbourhoods_with_counts(), selectors.organisations_on_map()
+    )
+
+
+def test_every_vendored_asset_exists():
+    for path in assets.ALL:
+        assert finders.find(path), path
+
+
+def test_city_map_loads_only_our_assets_and_the_tile_server(city):
+    assert_only_own_assets(city)
+    assert TILE_URL in city.script
+    assert assets.MARKERCLUSTER_JS in city.script
+
+
+def test_organisation_map_loads_only_leaflet_and_our_script():
+    rendered = rendering.organisation_map(OrganisationFactory(name=XSS))
+    assert_only_own_assets(rendered)
+    assert assets.LEAFLET_JS in rendered.script
+    assert "markercluster" not in markup(rendered).lower()  # one marker needs no clustering
+
+
+def test_names_are_never_written_as_markup():
+    neighbourhood = NeighbourhoodFactory(name='<img src=x onerror="alert(2)">')
+    organisation = OrganisationFactory(name=XSS, street_address="<b>Korenmarkt</b> 1")
+    for rendered in (
+        rendering.city_map(selectors.neighbourhoods_with_counts(), [organisation]),
+        rendering.organisation_map(organisation),
+        rendering.neighbourhood_map(neighbourhood, [organisation]),
+    ):
+        text = markup(rendered)
+        for raw in (XSS, "<img", "<b>"):
+            assert raw not in text
+        assert "alert(1)" in text  # the name is there, escaped
+
+
+def test_city_map_has_a_marker_for_every_published_organisation(city):
+    rows = layer_data(city, "addOrganisations")["organisations"]
+    published = Organisation.objects.published()
+    assert sorted(row[3] for row in rows) == sorted(o.get_absolute_url() for o in published)
+    by_url = {row[3]: row for row in rows}
+    dampoort = by_url[Organisation.objects.get(name=XSS).get_absolute_url()]
+    assert dampoort[:3] == [51.0563, 3.7404, XSS]  # Leaflet's order: latitude first
+    assert dampoort[4] == Organisation.Kind.SPORTS
+
+
+def test_markers_are_clustered_on_the_city_map(city):
+    assert layer_data(city, "addOrganisations")["cluster"] is True
+
+
+def test_neighbourhoods_carry_their_count_and_approximate_flag(city):
+    features = layer_data(city, "addNeighbourhoods")["features"]
+    properties = {f["properties"]["name"]: f["properties"] for f in features}
+    assert properties["Binnenstad"]["approximate"] is False
+    assert properties["Sint-Amandsberg"]["approximate"] is True
+    assert properties["Binnenstad"]["label"] == "Binnenstad — 1 organisation"
+    assert properties["Sint-Amandsberg"]["label"] == (
+        "Sint-Amandsberg — 0 organisations (approximate boundary)"
+    )
+    assert properties["Binnenstad"]["url"].startswith("/buurten/")
+    assert features[0]["geometry"]["type"] == "MultiPolygon"
+
+
+def test_city_map_fits_the_neighbourhoods_and_organisations(city):
+    # Binnenstad and Sint-Amandsberg together span 3.70-3.77 E, 51.045-51.07 N.
+    assert json.loads(FIT_BOUNDS.search(city.script).group(1)) == [[51.045, 3.70], [51.07, 3.77]]
+
+
+def test_empty_city_map_opens_on_the_default_centre():
+    rendered = rendering.city_map([], [])
+    assert not FIT_BOUNDS.search(rendered.script)
+    lat, lon = CENTER.search(rendered.script).groups()
+    assert (float(lat), float(lon)) == settings.MAP_DEFAULT_CENTER
+
+
+def test_map_passes_max_zoom_to_leaflet_for_clustering(city, settings):
+    assert f'"maxZoom": {settings.MAP_MAX_ZOOM}' in city.script
+
+
+def test_map_has_an_accessible_name(city):
+    assert 'role="region"' in city.html
+    assert re.search(r'aria-label="[^"]+"', city.html)
+
+
+def test_legend_lists_the_kinds_on_the_map(city):
+    assert str(Organisation.Kind.SPORTS.label) in city.html
+    assert str(Organisation.Kind.YOUTH.label) not in city.html
+
+
+def test_organisation_without_location_has_no_map():
+    rendered = rendering.organisation_map(OrganisationFactory(point=None))
+    assert markup(rendered) == ""
+
+
+def test_neighbourhood_map_shows_its_boundary_and_organisations():
+    neighbourhood = NeighbourhoodFactory(is_approximate=True)
+    organisations = [OrganisationFactory(name="Buurthuis"), OrganisationFactory(point=None)]
+    rendered = rendering.neighbourhood_map(neighbourhood, organisations)
+    (feature,) = layer_data(rendered, "addNeighbourhoods")["features"]
+    assert feature["properties"]["approximate"] is True
+    assert feature["properties"]["url"] is None  # we are on its page already
+    rows = layer_data(rendered, "addOrganisations")["organisations"]
+    assert [row[2] for row in rows] == ["Buurthuis"]
+
+
+def test_every_kind_has_its_own_marker():
+    assert set(rendering.KIND_STYLES) == set(Organisation.Kind)
+    assert len(set(rendering.KIND_STYLES.values())) == len(Organisation.Kind)
+    assert {style.shape for style in rendering.KIND_STYLES.values()} <= set(rendering.MARKER_SHAPES)
