@@ -151,12 +151,8 @@ class Organisation(models.Model):
     quiet_space = models.BooleanField(_("quiet space"), default=False)
     child_friendly = models.BooleanField(_("child-friendly"), default=False)
     cost = models.CharField(_("cost"), max_length=20, choices=Cost.choices, default=Cost.FREE)
-    reduced_rate = models.BooleanField(
-        _("reduced rate (UiTPAS / kansentarief)"), default=False
-    )
-    welcome_person = models.BooleanField(
-        _("a welcome person waits for newcomers"), default=False
-    )
+    reduced_rate = models.BooleanField(_("reduced rate (UiTPAS / kansentarief)"), default=False)
+    welcome_person = models.BooleanField(_("a welcome person waits for newcomers"), default=False)
 
     is_verified = models.BooleanField(_("verified"), default=False)
     last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)
@@ -182,7 +178,9 @@ class Organisation(models.Model):
 
     @property
     def address(self) -> str:
-        return ", ".join(p for p in (self.street_address, f"{self.postcode} {self.city}".strip()) if p)
+        return ", ".join(
+            p for p in (self.street_address, f"{self.postcode} {self.city}".strip()) if p
+        )
 
     @property
     def accessibility(self) -> list[str]:
