@@ -18,5 +18,6 @@ def test_an_email_address_is_required():
 
 def test_createsuperuser_makes_an_admin():
     admin = get_user_model().objects.create_superuser(email="beheer@example.org", password="x")
-    assert admin.is_staff and admin.is_superuser
+    assert admin.is_staff
+    assert admin.is_superuser
     assert str(admin) == "beheer@example.org"
