@@ -7,3 +7,13 @@ def postgis_only():
     """Skip on backends without PostGIS features (decided by connection.features)."""
     if not connection.features.supports_geography:
         pytest.skip("needs PostGIS")
+
+
+@pytest.fixture(autouse=True)
+def english_interface(settings):
+    """Tests assert behaviour in English msgids; tests/i18n checks the Dutch and French."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
