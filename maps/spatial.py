@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import math
 import random
+import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -24,7 +25,8 @@ from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.gdal import CoordTransform, OGRGeometry, SpatialReference
 from django.contrib.gis.gdal.error import GDALException, SRSException
 from django.contrib.gis.geos import GEOSGeometry, MultiPoint, MultiPolygon, Point, Polygon
-from django.db.models import Q, QuerySet
+from django.db import NotSupportedError
+from django.db.models import BooleanField, F, FloatField, Func, Q, QuerySet
 from django.utils.translation import gettext as _
 
 WGS84 = 4326
@@ -56,13 +58,13 @@ def make_point(*, lat: float, lon: float) -> Point:
     try:
         lat, lon = float(lat), float(lon)
     except (TypeError, ValueError) as exc:
-        raise SpatialInputError("Latitude and longitude must be numbers.") from exc
+        raise SpatialInputError(_("Latitude and longitude must be numbers.")) from exc
     if not (math.isfinite(lat) and math.isfinite(lon)):
-        raise SpatialInputError("Latitude and longitude must be finite numbers.")
+        raise SpatialInputError(_("Latitude and longitude must be finite numbers."))
     if not -90 <= lat <= 90:
-        raise SpatialInputError("Latitude must be between -90 and 90.")
+        raise SpatialInputError(_("Latitude must be between -90 and 90."))
     if not -180 <= lon <= 180:
-        raise SpatialInputError("Longitude must be between -180 and 180.")
+        raise SpatialInputError(_("Longitude must be between -180 and 180."))
     return Point(lon, lat, srid=WGS84)
 
 
@@ -71,11 +73,13 @@ def make_radius(meters: float, *, maximum: float = MAX_RADIUS_M) -> float:
     try:
         meters = float(meters)
     except (TypeError, ValueError) as exc:
-        raise SpatialInputError("The radius must be a number of metres.") from exc
+        raise SpatialInputError(_("The radius must be a number of metres.")) from exc
     if not math.isfinite(meters) or meters <= 0:
-        raise SpatialInputError("The radius must be a positive number of metres.")
+        raise SpatialInputError(_("The radius must be a positive number of metres."))
     if meters > maximum:
-        raise SpatialInputError(f"The radius can be at most {maximum:g} metres.")
+        raise SpatialInputError(
+            _("The radius can be at most %(maximum)s metres.") % {"maximum": f"{maximum:g}"}
+        )
     return meters
 
 
@@ -385,3 +389,280 @@ def scatter_points(
             if keep is None or keep.contains(point):
                 points.append(point)
     return points
+
+
+# --- addresses: bulk reprojection, nearest point, SQL for bulk loads -------------------------
+
+LAMBERT_72 = 31370  # Belgian Lambert 72, metres (BeST, Basisregisters Vlaanderen)
+LAMBERT_2008 = 3812  # Belgian Lambert 2008, metres (newer BeST files)
+RD_NEW = 28992  # Dutch Rijksdriehoekstelsel, metres (BAG, PDOK)
+
+# Belgium, the Netherlands and a margin, in EPSG:4326 degrees: an address outside it is a
+# swapped axis or a wrong coordinate system, not a real address.
+BENELUX = BBox(west=2.0, south=49.0, east=7.5, north=54.0)
+
+
+class LonLatTransformer:
+    """Reproject many (x, y) pairs from one EPSG coordinate system to EPSG:4326 (lon, lat).
+
+    The PROJ pipeline is built once per instance, and coordinates are sent to GDAL in batches
+    as one line string, so a million-row import does not create a million geometry objects.
+    Django's SpatialReference uses the traditional GIS axis order: x=easting/lon, y=northing/lat.
+    """
+
+    def __init__(self, srid: int):
+        self.srid = srid
+        self._transform = (
+            None
+            if srid == WGS84
+            else CoordTransform(SpatialReference(srid), SpatialReference(WGS84))
+        )
+
+    def __call__(self, coords: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        if self._transform is None or not coords:
+            return list(coords)
+        # A line string needs two points; a lone point is sent twice.
+        points = coords if len(coords) > 1 else [coords[0], coords[0]]
+        line = OGRGeometry(
+            "LINESTRING (" + ",".join(f"{x!r} {y!r}" for x, y in points) + ")",
+            srs=self.srid,
+        )
+        line.transform(self._transform)
+        # WKB of a 2D line string: byte order (1), type (4), count (4), then x/y doubles.
+        wkb = bytes(line.wkb)
+        order = "<" if wkb[0] == 1 else ">"
+        out = list(struct.iter_unpack(order + "dd", wkb[9:]))
+        return out[: len(coords)]
+
+
+def in_benelux(lon: float, lat: float) -> bool:
+    """Whether an EPSG:4326 lon/lat pair (degrees) lies in Belgium/the Netherlands."""
+    return BENELUX.west <= lon <= BENELUX.east and BENELUX.south <= lat <= BENELUX.north
+
+
+def nearest(queryset: QuerySet, field: str, point: Point, *, meters: float):
+    """Rows within `meters` metres of an EPSG:4326 point, nearest first, `distance` in metres.
+
+    The radius pre-filter lets both backends use their spatial index before ordering.
+    """
+    return with_distance(queryset.filter(within_distance(field, point, meters)), field, point)
+
+
+def point_from_lonlat_sql(connection) -> str:
+    """SQL for an EPSG:4326 point from two parameters (lon, lat), for bulk INSERT ... SELECT.
+
+    PostGIS stores our points as geography; SpatiaLite as a 4326 geometry blob.
+    """
+    if connection.vendor == "postgresql":
+        return "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography"
+    return "MakePoint(%s, %s, 4326)"
+
+
+def point_from_columns_sql(connection, lon_column: str, lat_column: str) -> str:
+    """Like point_from_lonlat_sql, for two columns of a staging table (names are trusted)."""
+    return point_from_lonlat_sql(connection) % (lon_column, lat_column)
+
+
+# --- search: boxes from outside, distances that must not be exact ----------------------------
+
+# Corner to corner, in metres: a city with its surroundings. A larger box is a view of a
+# country or the world, which no map layer needs and which would read a whole table.
+MAX_BBOX_DIAGONAL_M = 60_000
+
+
+def make_bbox(west, south, east, north, *, max_diagonal_m: float = MAX_BBOX_DIAGONAL_M) -> BBox:
+    """Validate a lon/lat box in EPSG:4326 degrees (west < east, south < north, no box that
+    crosses the antimeridian) whose diagonal is at most `max_diagonal_m` metres."""
+    try:
+        west, south, east, north = (float(v) for v in (west, south, east, north))
+    except (TypeError, ValueError) as exc:
+        raise SpatialInputError(_("A bounding box is four numbers.")) from exc
+    if not all(math.isfinite(v) for v in (west, south, east, north)):
+        raise SpatialInputError(_("A bounding box is four finite numbers."))
+    if not (-180 <= west <= 180 and -180 <= east <= 180):
+        raise SpatialInputError(_("Longitude must be between -180 and 180."))
+    if not (-90 <= south <= 90 and -90 <= north <= 90):
+        raise SpatialInputError(_("Latitude must be between -90 and 90."))
+    if not (west < east and south < north):
+        raise SpatialInputError(
+            _("A bounding box is west,south,east,north with west < east and south < north.")
+        )
+    bbox = BBox(west=west, south=south, east=east, north=north)
+    if bbox_diagonal_m(bbox) > max_diagonal_m:
+        raise SpatialInputError(
+            _("The bounding box is too large: at most %(km)s km from corner to corner.")
+            % {"km": f"{max_diagonal_m / 1000:g}"}
+        )
+    return bbox
+
+
+def parse_bbox(text, *, max_diagonal_m: float = MAX_BBOX_DIAGONAL_M) -> BBox:
+    """A box from "west,south,east,north" in EPSG:4326 degrees (RFC 7946's order)."""
+    parts = str(text or "").split(",")
+    if len(parts) != 4:
+        raise SpatialInputError(_("A bounding box is four numbers: west,south,east,north."))
+    return make_bbox(*parts, max_diagonal_m=max_diagonal_m)
+
+
+def bbox_diagonal_m(bbox: BBox) -> float:
+    """Great-circle metres from the south-west to the north-east corner of an EPSG:4326 box."""
+    return great_circle_m(
+        Point(bbox.west, bbox.south, srid=WGS84), Point(bbox.east, bbox.north, srid=WGS84)
+    )
+
+
+def bbox_around(point: Point, meters: float) -> BBox:
+    """The EPSG:4326 box that holds every point within `meters` metres of the point.
+
+    Exact on the sphere (the widest longitude of a spherical cap, not metres over cos(lat)),
+    plus 1% for the ellipsoid, on which both backends measure: a box to pre-filter with
+    through a spatial index, or to fit a map to, never a distance test itself.
+    """
+    angle = min(math.pi / 2, 1.01 * meters / EARTH_RADIUS_M)  # radians of arc
+    dlat = math.degrees(angle)
+    ratio = math.sin(angle) / max(math.cos(math.radians(point.y)), 1e-12)
+    dlon = 180.0 if ratio >= 1 else math.degrees(math.asin(ratio))
+    return BBox(
+        west=max(-180.0, point.x - dlon),
+        south=max(-90.0, point.y - dlat),
+        east=min(180.0, point.x + dlon),
+        north=min(90.0, point.y + dlat),
+    )
+
+
+def bucket_distance(meters: float, *, bucket_m: int) -> int:
+    """A distance in metres rounded up to a whole `bucket_m`: what may be shown of the
+    distance to a private location, so that searches from several places cannot pin it."""
+    return max(bucket_m, math.ceil(meters / bucket_m) * bucket_m)
+
+
+# --- search: radius queries on the sphere, through the spatial index on both backends --------
+#
+# On the sphere, not the ellipsoid: ST_DWithin and ST_Distance on geography measure on the
+# ellipsoid unless told otherwise, and that made a search three to four times slower on
+# PostGIS; the sphere is off by at most 0.5%, a few metres on a walking distance.
+# SpatiaLite's PtDistWithin never uses the R*Tree index by itself; the SpatialIndex virtual
+# table is SpatiaLite's documented way to ask it for the rows in a box first. Django compiles
+# `as_postgresql`/`as_sqlite` for the database in use, so no engine name is ever compared.
+
+
+class _PointParameter:
+    """SQL for the constant EPSG:4326 point of a search, per backend."""
+
+    @staticmethod
+    def postgresql(point: Point) -> tuple[str, list]:
+        return "ST_GeogFromText(%s)", [f"SRID={WGS84};POINT({point.x!r} {point.y!r})"]
+
+    @staticmethod
+    def sqlite(point: Point) -> tuple[str, list]:
+        return f"MakePoint(%s, %s, {WGS84})", [point.x, point.y]
+
+
+class _WithinSphere(Func):
+    """True for rows whose geography/4326 column lies within `meters` metres of the point."""
+
+    output_field = BooleanField()
+
+    def __init__(self, field: str, point: Point, meters: float):
+        super().__init__(F(field))
+        self.point, self.meters = point, float(meters)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotSupportedError("within_sphere needs PostGIS or SpatiaLite.")
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        point_sql, point_params = _PointParameter.postgresql(self.point)
+        return (
+            f"ST_DWithin({column}, {point_sql}, %s, false)",
+            [*params, *point_params, self.meters],
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        target = self.source_expressions[0]
+        column, params = compiler.compile(target)
+        point_sql, point_params = _PointParameter.sqlite(self.point)
+        box = bbox_around(self.point, self.meters)
+        rowid = f"{connection.ops.quote_name(target.alias)}.ROWID"
+        return (
+            f"{rowid} IN (SELECT ROWID FROM SpatialIndex WHERE f_table_name = %s "
+            f"AND f_geometry_column = %s AND search_frame = BuildMbr(%s, %s, %s, %s, {WGS84})) "
+            f"AND PtDistWithin({column}, {point_sql}, %s, 0)",
+            [
+                target.target.model._meta.db_table,
+                target.target.column,
+                box.west,
+                box.south,
+                box.east,
+                box.north,
+                *params,
+                *point_params,
+                self.meters,
+            ],
+        )
+
+
+class _SphereDistance(Func):
+    """Metres on the sphere from a geography/4326 column to a constant point."""
+
+    output_field = FloatField()
+
+    def __init__(self, field: str, point: Point):
+        super().__init__(F(field))
+        self.point = point
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotSupportedError("sphere_distance needs PostGIS or SpatiaLite.")
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        point_sql, point_params = _PointParameter.postgresql(self.point)
+        return f"ST_Distance({column}, {point_sql}, false)", [*params, *point_params]
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        point_sql, point_params = _PointParameter.sqlite(self.point)
+        # SpatiaLite answers NULL rather than 0 for the distance of a point to itself.
+        return f"COALESCE(ST_Distance({column}, {point_sql}, 0), 0)", [*params, *point_params]
+
+
+def within_sphere(field: str, point: Point, meters: float) -> Q:
+    """Q for rows whose geography `field` (EPSG:4326) lies within `meters` metres of the
+    point, measured on the sphere, through the spatial index on PostGIS and SpatiaLite."""
+    return Q(_WithinSphere(field, point, meters))
+
+
+def with_sphere_distance(queryset: QuerySet, field: str, point: Point, *, name="distance"):
+    """Annotate `name`: metres on the sphere (a float) from `field` to the point. No order."""
+    return queryset.annotate(**{name: _SphereDistance(field, point)})
+
+
+def spatialite_repair_indexes(connection, columns: Iterable[tuple[str, str]]) -> list[str]:
+    """Rebuild the SpatiaLite R*Tree index of each (table, column) whose index is disabled.
+
+    When a migration remakes a table on SQLite (adding a field with a default, say), Django
+    restores the geometry column but leaves its spatial index disabled and no longer kept up
+    to date by triggers; within_sphere() relies on it. Does nothing on other databases (the
+    flag is Django's own: its SpatiaLite operations carry `spatialite = True`). Returns the
+    tables repaired.
+    """
+    if not getattr(connection.ops, "spatialite", False):
+        return []
+    repaired = []
+    with connection.cursor() as cursor:
+        for table, column in columns:
+            cursor.execute(
+                "SELECT spatial_index_enabled FROM geometry_columns "
+                "WHERE f_table_name = %s AND f_geometry_column = %s",
+                [table.lower(), column.lower()],
+            )
+            row = cursor.fetchone()
+            if row is None or row[0] == 1:
+                continue
+            cursor.execute(
+                f"DROP TABLE IF EXISTS {connection.ops.quote_name(f'idx_{table}_{column}')}"
+            )
+            # Creates the R*Tree, fills it from the rows, and adds the triggers that keep it.
+            cursor.execute("SELECT CreateSpatialIndex(%s, %s)", [table, column])
+            repaired.append(table)
+    return repaired
