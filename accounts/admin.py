@@ -2,17 +2,33 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import Invitation, Membership, User, WorkerProfile
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["organisation"]
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "first_name", "last_name", "is_staff", "is_active"]
+    list_display = [
+        "email",
+        "first_name",
+        "last_name",
+        "is_moderator",
+        "is_coordinator",
+        "is_staff",
+    ]
+    list_filter = ["is_moderator", "is_coordinator", "is_staff", "is_superuser", "is_active"]
     search_fields = ["email", "first_name", "last_name"]
+    inlines = [MembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name")}),
+        (_("Roles"), {"fields": ("is_moderator", "is_coordinator")}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -20,3 +36,23 @@ class UserAdmin(DjangoUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(WorkerProfile)
+class WorkerProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "profession", "employer", "verified_at"]
+    list_filter = ["profession", ("verified_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__email", "employer__name"]
+    autocomplete_fields = ["user", "employer"]
+    readonly_fields = ["verified_at", "verified_by"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organisation", "role", "created_at", "expires_at", "accepted_at"]
+    search_fields = ["email", "organisation__name"]
+    # Invitations are made on the organisation's members page, which sends the e-mail.
+    readonly_fields = [f.name for f in Invitation._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -55,7 +55,20 @@ class OrganisationAdmin(GISModelAdmin):
     date_hierarchy = "updated_at"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
-        (None, {"fields": ["name", "slug", "kind", "status", "description", "content_language"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "kind",
+                    "status",
+                    "description",
+                    "content_language",
+                    "logo",
+                ]
+            },
+        ),
         (
             _("Where"),
             {"fields": ["street_address", "postcode", "city", "point", "neighbourhood"]},

@@ -2,6 +2,9 @@ from django.contrib.gis.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.images import CleanImageField
+from moderation.states import ModerationState
+
 from .querysets import NeighbourhoodQuerySet, OrganisationQuerySet
 
 
@@ -77,6 +80,23 @@ class NetworkModel(models.Model):
         return self.get_code_display()
 
 
+class Precision(models.TextChoices):
+    """How precisely a point found for an address is known, from best to worst."""
+
+    ADDRESS = "address", _("address")
+    STREET = "street", _("street")
+    POSTCODE = "postcode", _("postcode")
+    MUNICIPALITY = "municipality", _("municipality")
+
+
+class GeocodeStatus(models.TextChoices):
+    NONE = "none", _("No address to place")
+    PENDING = "pending", _("Being placed on the map")
+    DONE = "done", _("Placed from the address")
+    MANUAL = "manual", _("Point set by hand")
+    FAILED = "failed", _("Could not place this address — set the point on the map")
+
+
 class Organisation(models.Model):
     """An association or service on the map. Its address is public: it is not a person."""
 
@@ -138,6 +158,8 @@ class Organisation(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    # Re-encoded on upload (core.images): checked by content, without EXIF, at most 1600 px.
+    logo = CleanImageField(_("logo"), upload_to="organisations/logos/", blank=True)
     opening_hours = models.TextField(_("opening hours"), blank=True)
 
     languages = models.ManyToManyField(
@@ -159,7 +181,27 @@ class Organisation(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    # Public only when approved. The default serves the trusted ways in (admin, seed, imports);
+    # what members and residents submit goes through moderation.services.organisation_submit,
+    # which starts it as pending.
+    moderation_state = models.CharField(
+        _("moderation"),
+        max_length=20,
+        choices=ModerationState.choices,
+        default=ModerationState.APPROVED,
+        db_index=True,
+    )
     is_demo = models.BooleanField(_("demo data"), default=False)
+    geocode_status = models.CharField(
+        _("placing on the map"),
+        max_length=20,
+        choices=GeocodeStatus.choices,
+        default=GeocodeStatus.NONE,
+    )
+    geocode_precision = models.CharField(
+        _("precision of the location"), max_length=20, choices=Precision.choices, blank=True
+    )
+    geocoded_at = models.DateTimeField(_("placed on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -187,3 +229,118 @@ class Organisation(models.Model):
         """Labels of the accessibility features this organisation offers."""
         flags = ("wheelchair_accessible", "hearing_loop", "quiet_space", "child_friendly")
         return [self._meta.get_field(f).verbose_name for f in flags if getattr(self, f)]
+
+
+# --- Address gazetteer (offline geocoding, see buurt/geocoding/) ------------------------------
+
+
+class Street(models.Model):
+    """A street name within one postcode, in up to two languages (Brussels: nl and fr).
+
+    `key` and `key_alt` are search keys made by buurt.geocoding.normalise.street_key:
+    lowercase, without accents, spaces or punctuation, abbreviations expanded. They carry a
+    b-tree index for exact and prefix lookups on both backends and, on PostGIS, a pg_trgm GIN
+    index (added in migration 0003) that serves the substring searches of fuzzy matching.
+    """
+
+    uid = models.CharField(_("identifier"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_alt = models.CharField(_("name in the other language"), max_length=200, blank=True)
+    language = models.CharField(_("language of the name"), max_length=2, blank=True)
+    language_alt = models.CharField(_("language of the other name"), max_length=2, blank=True)
+    key = models.CharField(_("search key"), max_length=200, db_index=True)
+    key_alt = models.CharField(_("search key of the other name"), max_length=200, db_index=True)
+    postcode = models.CharField(_("postcode"), max_length=10, db_index=True)
+    municipality = models.CharField(_("municipality"), max_length=100)
+    municipality_alt = models.CharField(
+        _("municipality in the other language"), max_length=100, blank=True
+    )
+    # Space-delimited search keys of the postal name (first), the municipality and its name in
+    # the other language ("sintamandsberg gent gand"): one LIKE tells whether a place matches.
+    place_keys = models.CharField(_("place search keys"), max_length=300)
+    point = models.PointField(_("middle"), geography=True, srid=4326, null=True, blank=True)
+    address_count = models.PositiveIntegerField(_("addresses"), default=0)
+
+    class Meta:
+        verbose_name = _("street")
+        verbose_name_plural = _("streets")
+        ordering = ["postcode", "name"]
+
+    def __str__(self):
+        return f"{self.name}, {self.postcode} {self.municipality}"
+
+
+class Address(models.Model):
+    """One address point from an open address register (BeST, BAG), in EPSG:4326."""
+
+    # No index of its own: the two composite indexes below start with the street.
+    street = models.ForeignKey(
+        Street,
+        verbose_name=_("street"),
+        on_delete=models.CASCADE,
+        related_name="addresses",
+        db_index=False,
+    )
+    house_number = models.CharField(_("house number"), max_length=20)
+    number = models.PositiveIntegerField(_("number part"), null=True, blank=True)
+    # "12a", lowercase: number and letter as typed in the search box.
+    house_key = models.CharField(_("house number search key"), max_length=20)
+    box = models.CharField(_("box"), max_length=20, blank=True)
+    box_key = models.CharField(_("box search key"), max_length=20, blank=True)
+    point = models.PointField(_("location"), geography=True, srid=4326)
+    source = models.CharField(_("source"), max_length=20)
+    source_id = models.CharField(_("identifier in the source"), max_length=100, unique=True)
+    status = models.CharField(_("status in the source"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        indexes = [
+            models.Index(fields=["street", "house_key", "box_key"], name="address_lookup_idx"),
+            models.Index(fields=["street", "number"], name="address_street_number_idx"),
+        ]
+
+    def __str__(self):
+        box = f" bus {self.box}" if self.box else ""
+        return f"{self.street.name} {self.house_number}{box}, {self.street.postcode}"
+
+
+class PostcodeCentroid(models.Model):
+    """A postal code with an approximate centre: the fallback when the address is unknown."""
+
+    postcode = models.CharField(_("postcode"), max_length=10, unique=True)
+    name = models.CharField(_("postal name"), max_length=100)
+    municipality = models.CharField(_("municipality"), max_length=100)
+    municipality_alt = models.CharField(
+        _("municipality in the other language"), max_length=100, blank=True
+    )
+    place_keys = models.CharField(_("place search keys"), max_length=300)
+    point = models.PointField(_("centre"), geography=True, srid=4326)
+    country = models.CharField(_("country"), max_length=2, default="BE")
+
+    class Meta:
+        verbose_name = _("postcode")
+        verbose_name_plural = _("postcodes")
+        ordering = ["postcode"]
+
+    def __str__(self):
+        return f"{self.postcode} {self.name}"
+
+
+class GeocodeCache(models.Model):
+    """Answers of remote geocoders, so that one question is asked once (and offline after)."""
+
+    backend = models.CharField(_("geocoder"), max_length=30)
+    query_key = models.CharField(_("normalised question"), max_length=300)
+    candidates = models.JSONField(_("candidates"), default=list)
+    created_at = models.DateTimeField(_("asked on"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cached geocoder answer")
+        verbose_name_plural = _("cached geocoder answers")
+        constraints = [
+            models.UniqueConstraint(fields=["backend", "query_key"], name="geocode_cache_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.backend}: {self.query_key}"

@@ -5,6 +5,7 @@ from django.contrib.gis.geos import Point
 from django.db import models
 
 from maps import spatial
+from moderation.states import ModerationState
 
 
 class NeighbourhoodQuerySet(models.QuerySet):
@@ -13,9 +14,17 @@ class NeighbourhoodQuerySet(models.QuerySet):
         return self.filter(spatial.containing("boundary", point))
 
 
+def published_organisations_q(prefix: str = "") -> models.Q:
+    """Published by its organisation and approved by moderation (not pending, hidden or
+    rejected). `prefix` reaches organisations through a relation: "organisations__"."""
+    return models.Q(
+        **{f"{prefix}status": "published", f"{prefix}moderation_state": ModerationState.APPROVED}
+    )
+
+
 class OrganisationQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=self.model.Status.PUBLISHED)
+        return self.filter(published_organisations_q())
 
     def on_map(self):
         """Published organisations that have a point."""

@@ -1,8 +1,9 @@
 """Reads that feed pages and endpoints."""
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from .models import Neighbourhood, Organisation
+from .querysets import published_organisations_q
 
 
 def organisations_on_map():
@@ -26,7 +27,7 @@ def neighbourhoods_with_counts():
     """All neighbourhoods with the number of published organisations in each."""
     return Neighbourhood.objects.annotate(
         organisation_count=Count(
-            "organisations", filter=Q(organisations__status=Organisation.Status.PUBLISHED)
+            "organisations", filter=published_organisations_q("organisations__")
         )
     )
 

@@ -1,8 +1,11 @@
 """The admin's map widget, loading OpenLayers from our static files and tiles from our server.
 
-Django's OSMWidget pulls OpenLayers from cdn.jsdelivr.net and tiles from openstreetmap.org;
-this one uses the vendored copy (see maps/assets.py) and settings.MAP_TILE_URL.
+Django's OSMWidget pulls OpenLayers from cdn.jsdelivr.net and tiles from openstreetmap.org, and
+starts with an inline script; this one uses the vendored copy (see maps/assets.py), the tiles of
+settings.MAP_TILE_URL, and maps/map-widget.js, which reads its options from the markup.
 """
+
+import json
 
 from django.conf import settings
 from django.contrib.gis.forms import OSMWidget
@@ -19,12 +22,28 @@ class LocalOSMWidget(OSMWidget):
     class Media:
         extend = False  # replace OSMWidget's CDN links instead of adding to them
         css = {"all": (assets.OPENLAYERS_CSS, "gis/css/ol3.css")}
-        js = (assets.OPENLAYERS_JS, "gis/js/OLMapWidget.js")
+        js = (assets.OPENLAYERS_JS, "gis/js/OLMapWidget.js", assets.MAP_WIDGET_JS)
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        # Leaflet's {s} subdomain placeholder is {a-c} in OpenLayers; {r} (retina) has none.
-        context["tile_url"] = settings.MAP_TILE_URL.replace("{s}", "{a-c}").replace("{r}", "")
-        context["tile_attribution"] = settings.MAP_TILE_ATTRIBUTION
-        context["tile_max_zoom"] = settings.MAP_MAX_ZOOM
+        options = {
+            "geom_name": context["geom_type"],
+            "id": context["id"],
+            "map_id": f"{context['id']}_map",
+            "map_srid": context["map_srid"],
+            "name": context["name"],
+            "module": context["module"],
+            "default_lon": context["default_lon"],
+            "default_lat": context["default_lat"],
+            "default_zoom": context["default_zoom"],
+            "tiles": {
+                # Leaflet's {s} subdomain placeholder is {a-c} in OpenLayers; {r} (retina) has
+                # none.
+                "url": settings.MAP_TILE_URL.replace("{s}", "{a-c}").replace("{r}", ""),
+                "attribution": settings.MAP_TILE_ATTRIBUTION,
+                "max_zoom": settings.MAP_MAX_ZOOM,
+            },
+        }
+        # An HTML attribute, escaped by the template like any other value.
+        context["map_options_json"] = json.dumps(options)
         return context

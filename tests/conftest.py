@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 
@@ -17,3 +18,11 @@ def english_interface(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits (log-in, sign-up, posting) count in the cache: every test starts at zero."""
+    cache.clear()
+    yield
+    cache.clear()

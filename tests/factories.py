@@ -1,8 +1,15 @@
 """factory_boy factories with real places in Gent (EPSG:4326, x=lon, y=lat)."""
 
-import factory
-from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+from datetime import timedelta
+from functools import cache
 
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+from django.utils import timezone
+
+from accounts.models import Invitation, Membership, User, WorkerProfile
 from buurt.models import Neighbourhood, Organisation
 
 # Korenmarkt, in the historic centre of Gent.
@@ -37,3 +44,61 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     city = "Gent"
     point = factory.LazyFunction(lambda: KORENMARKT.clone())
     status = Organisation.Status.PUBLISHED
+
+
+# --- Accounts -----------------------------------------------------------------------------------
+
+PASSWORD = "kaart-van-de-buurt-9000"
+
+
+@cache
+def hashed_password() -> str:
+    """Hashed once per run: the real hasher takes a noticeable fraction of a second."""
+    return make_password(PASSWORD)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A signed-up resident whose e-mail address is confirmed (allauth's EmailAddress)."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"bewoner{n}@example.org")
+    password = factory.LazyFunction(hashed_password)
+
+    @factory.post_generation
+    def verified(user, create, extracted, **kwargs):
+        if create:
+            EmailAddress.objects.create(
+                user=user, email=user.email, primary=True, verified=extracted is not False
+            )
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Membership.Role.ADMIN
+
+
+class WorkerProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkerProfile
+
+    user = factory.SubFactory(UserFactory)
+    profession = WorkerProfile.Profession.SOCIAL_WORKER
+    employer = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.PUBLIC_SERVICE)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"genodigde{n}@example.org")
+    role = Membership.Role.EDITOR
+    token = factory.Sequence(lambda n: f"token-{n}-abcdefghijklmnopqrstuvwxyz")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))

@@ -148,6 +148,24 @@ def test_only_web_is_published_and_only_long_running_app_services_are_probed(ser
     assert "inspect ping" in " ".join(services["worker"]["healthcheck"]["test"])
 
 
+def test_app_services_share_a_redis_cache_for_the_rate_limits(services):
+    for name in APP_SERVICES:
+        environment = services[name]["environment"]
+        # Database 1: Celery's broker has database 0.
+        assert environment["CACHE_URL"] == "redis://redis:6379/1", name
+        assert environment["TRUSTED_PROXY_COUNT"] == "1", name  # the reverse proxy in front
+
+
+def test_web_and_worker_keep_uploads_in_one_media_volume(services):
+    for name in ("web", "worker"):
+        assert "media:/app/var/media" in [
+            f"{volume['source']}:{volume['target']}"
+            if isinstance(volume, dict)
+            else volume.rsplit(":", 1)[0]
+            for volume in services[name]["volumes"]
+        ], name
+
+
 # --- .env.example cannot drift from what the settings and the compose file read ----------------
 
 ENV_READ = re.compile(r"""\benv(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]*)["']""")

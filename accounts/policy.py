@@ -1,0 +1,114 @@
+"""Who may do what: the one place that decides. Views, APIs and templates ask here.
+
+Objects a user may not see are hidden (404), never shown with a 403, so that ids reveal
+nothing. Every predicate is safe for anonymous users.
+"""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django.db.models import QuerySet
+
+from buurt.models import Organisation
+
+from .models import Invitation, Membership, WorkerProfile
+
+
+def is_resident(user) -> bool:
+    """Anyone signed up (and not blocked)."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def is_moderator(user) -> bool:
+    return bool(
+        user.is_authenticated and user.is_active and (user.is_moderator or user.is_superuser)
+    )
+
+
+def is_coordinator(user) -> bool:
+    """Read-only overview of everything, plus statistics."""
+    return bool(user.is_authenticated and user.is_active and user.is_coordinator) or is_moderator(
+        user
+    )
+
+
+def is_verified_worker(user) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    profile = getattr(user, "worker_profile", None)
+    return bool(profile and profile.is_verified)
+
+
+def organisation_role(user, organisation: Organisation) -> str | None:
+    """'admin', 'editor' or None."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.filter(user=user, organisation=organisation)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def can_edit_organisation(user, organisation: Organisation) -> bool:
+    """Members change their own organisation (and its activities); moderators any."""
+    return is_moderator(user) or organisation_role(user, organisation) is not None
+
+
+def can_manage_members(user, organisation: Organisation) -> bool:
+    """Invite and remove members: the organisation's admins and moderators."""
+    return is_moderator(user) or organisation_role(user, organisation) == Membership.Role.ADMIN
+
+
+def organisations_editable_by(user) -> QuerySet[Organisation]:
+    """The organisations this user may edit; look objects up in here to 404 the others."""
+    if is_moderator(user):
+        return Organisation.objects.all()
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user)
+
+
+def organisations_managed_by(user) -> QuerySet[Organisation]:
+    """The organisations whose members this user manages (admins; moderators all)."""
+    if is_moderator(user):
+        return Organisation.objects.all()
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__role=Membership.Role.ADMIN
+    )
+
+
+def memberships_managed_by(user, organisation: Organisation) -> QuerySet[Membership]:
+    """Memberships of the organisation that this user may change or remove."""
+    if not can_manage_members(user, organisation):
+        return Membership.objects.none()
+    return Membership.objects.filter(organisation=organisation)
+
+
+def invitations_managed_by(user, organisation: Organisation) -> QuerySet[Invitation]:
+    if not can_manage_members(user, organisation):
+        return Invitation.objects.none()
+    return Invitation.objects.filter(organisation=organisation)
+
+
+def can_verify_workers(user) -> bool:
+    return is_moderator(user)
+
+
+def worker_profiles_reviewable_by(user) -> QuerySet[WorkerProfile]:
+    """Worker profiles this user may verify or reject: all for moderators, none otherwise."""
+    if not can_verify_workers(user):
+        return WorkerProfile.objects.none()
+    return WorkerProfile.objects.all()
+
+
+def can_accept_invitation(user, invitation: Invitation) -> bool:
+    """Only an account that has confirmed the invited address: a forwarded link is useless."""
+    return bool(
+        is_resident(user)
+        and EmailAddress.objects.filter(
+            user=user, email__iexact=invitation.email, verified=True
+        ).exists()
+    )

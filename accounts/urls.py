@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("account/", views.dashboard, name="dashboard"),
+    path("account/hulpverlener/", views.worker_request, name="worker-request"),
+    path("account/gegevens/", views.account_export, name="export"),
+    path("account/verwijderen/", views.account_delete, name="delete"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("uitnodigingen/<str:token>/", views.invitation_detail, name="invitation"),
+    path(
+        "organisaties/<slug:slug>/leden/", views.organisation_members, name="organisation-members"
+    ),
+    path("organisaties/<slug:slug>/leden/uitnodigen/", views.member_invite, name="member-invite"),
+    path("organisaties/<slug:slug>/leden/<int:pk>/", views.member_update, name="member-update"),
+    path(
+        "organisaties/<slug:slug>/uitnodigingen/<int:pk>/intrekken/",
+        views.invitation_revoke,
+        name="invitation-revoke",
+    ),
+    path("organisaties/<slug:slug>/verlaten/", views.organisation_leave, name="organisation-leave"),
+    path("moderatie/hulpverleners/", views.worker_queue, name="worker-queue"),
+    path("moderatie/hulpverleners/<int:pk>/", views.worker_decide, name="worker-decide"),
+]

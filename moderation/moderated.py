@@ -1,0 +1,32 @@
+"""Registers the content that existed before moderation did: organisations."""
+
+from accounts import policy
+from accounts.models import Membership, User
+from buurt.models import Organisation
+
+from . import registry
+
+
+def organisation_authors(organisation: Organisation) -> list[User]:
+    """Decisions go to the organisation's admins; to its editors when it has no admin."""
+    members = list(
+        Membership.objects.filter(organisation=organisation, user__is_active=True)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    admins = [m.user for m in members if m.role == Membership.Role.ADMIN]
+    return admins or [m.user for m in members]
+
+
+def organisation_needs_review(author, organisation: Organisation) -> bool:
+    """Every organisation a member or resident adds waits for a moderator."""
+    return not policy.is_moderator(author)
+
+
+registry.register(
+    Organisation,
+    authors=organisation_authors,
+    public_queryset=lambda: Organisation.objects.published(),
+    text_fields=("name", "description", "opening_hours"),
+    needs_review=organisation_needs_review,
+)

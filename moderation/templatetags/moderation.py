@@ -1,0 +1,22 @@
+from django import template
+from django.urls import reverse
+
+from moderation import registry, selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("moderation/_report_link.html", takes_context=True)
+def report_link(context, obj):
+    """ "Report this" under a public item of any registered model:
+
+    {% load moderation %}{% report_link organisation %}
+    """
+    if not registry.is_registered(obj):
+        return {"url": ""}
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {
+        "url": reverse("moderation:report", args=[registry.get(obj).key, obj.pk]),
+        "reported": user is not None and selectors.report_exists(reporter=user, target=obj),
+    }

@@ -1,0 +1,133 @@
+"""The IDOR matrix: every URL that takes an object id, slug or token, and what an outsider gets.
+
+tests/security/test_idor.py tries each case as an anonymous visitor and as a signed-in user
+with no relation to the object, with every method the view accepts. The rule:
+
+- Anonymous, on a page that needs an account: a redirect to the log-in page (LOGIN). It comes
+  before any lookup, so it is the same for objects that exist and objects that do not.
+- Anonymous or signed in, for an object they may not see or change: 404, also when the object
+  itself is public (the edit page of a published organisation is 404 to an outsider, not 403),
+  so that ids and slugs reveal nothing.
+- 403 only where refusing tells nothing new: a capability link (an invitation token) in the
+  hands of the wrong account, and API writes on public, read-only objects.
+- Never 200, never a redirect into the object, never 500.
+
+Each case builds its object(s) owned by someone else and returns the URL's kwargs; `data` is a
+plausible POST body, so that a missing check shows up as a change (302/200), not a form error.
+
+Later issues add their URLs here: a URL pattern with a parameter that is in neither CASES nor
+PUBLIC fails tests/security/test_idor.py::test_every_object_url_is_in_the_matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from accounts.models import Membership
+from buurt.models import Organisation
+
+from . import factories
+
+LOGIN = "login"
+
+
+@dataclass(frozen=True)
+class Case:
+    url_name: str
+    make: Callable[[], dict]
+    methods: tuple[str, ...] = ("get", "post")
+    anonymous: int | str = LOGIN
+    stranger: int = 404
+    data: dict = field(default_factory=dict)
+
+    def __str__(self):
+        return self.url_name
+
+
+def _organisation(**kwargs) -> Organisation:
+    """An organisation with an admin and an editor, neither of them the test's user."""
+    organisation = factories.OrganisationFactory(**kwargs)
+    factories.MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN)
+    factories.MembershipFactory(organisation=organisation, role=Membership.Role.EDITOR)
+    return organisation
+
+
+def _slug(**kwargs) -> dict:
+    return {"slug": _organisation(**kwargs).slug}
+
+
+def _membership() -> dict:
+    organisation = _organisation()
+    membership = organisation.memberships.get(role=Membership.Role.EDITOR)
+    return {"slug": organisation.slug, "pk": membership.pk}
+
+
+def _invitation_in_own_organisation() -> dict:
+    invitation = factories.InvitationFactory(organisation=_organisation())
+    return {"slug": invitation.organisation.slug, "pk": invitation.pk}
+
+
+def _invitation_token() -> dict:
+    return {"token": factories.InvitationFactory(organisation=_organisation()).token}
+
+
+def _worker_profile() -> dict:
+    return {"pk": factories.WorkerProfileFactory().pk}
+
+
+def _moderated_organisation(**kwargs) -> dict:
+    return {"key": "buurt.organisation", "pk": _organisation(**kwargs).pk}
+
+
+DRAFT = {"status": Organisation.Status.DRAFT}
+PROFILE = {"description": "Gekaapt", "content_language": "nl", "cost": "free"}
+
+CASES: list[Case] = [
+    # buurt
+    Case("buurt:organisation-edit", _slug, data=PROFILE),
+    Case("buurt:organisation-detail", lambda: _slug(**DRAFT), ("get",), anonymous=404),
+    # accounts: members, invitations, leaving
+    Case("accounts:organisation-members", _slug, ("get",)),
+    Case(
+        "accounts:member-invite",
+        _slug,
+        ("post",),
+        data={"email": "indringer@example.org", "role": "admin"},
+    ),
+    Case("accounts:member-update", _membership, ("post",), data={"remove": "1"}),
+    Case("accounts:member-update", _membership, ("post",), data={"role": "admin"}),
+    Case("accounts:invitation-revoke", _invitation_in_own_organisation, ("post",)),
+    Case("accounts:organisation-leave", _slug),
+    # A token link held by the wrong account: it exists, is refused, and changes nothing.
+    Case("accounts:invitation", _invitation_token, stranger=403),
+    Case("accounts:worker-decide", _worker_profile, ("post",), data={"decision": "verify"}),
+    # moderation: pages that exist for moderators only; reports only of what one can see
+    Case("moderation:item", _moderated_organisation, ("get",), anonymous=404),
+    Case(
+        "moderation:decide",
+        _moderated_organisation,
+        ("post",),
+        anonymous=404,
+        data={"decision": "approve", "reason": "ok"},
+    ),
+    Case(
+        "moderation:report",
+        lambda: _moderated_organisation(**DRAFT),
+        anonymous=404,
+        data={"reason": "spam", "details": "x"},
+    ),
+]
+
+# URLs with a parameter that anyone may open: the reason says why that is safe.
+PUBLIC: dict[str, str] = {
+    "buurt:organisation-detail": "published organisations are public; a draft is 404 (case)",
+    "buurt:neighbourhood-detail": "neighbourhoods are public",
+    "moderation:report": "anyone signed in may report a public item; hidden ones 404 (case)",
+    "account_confirm_email": "capability: the key from the e-mail; a wrong key confirms nothing",
+    "account_reset_password_from_key": "capability: the key from the e-mail",
+    "^media/(?P<path>.*)$": "uploaded public images, served like this only with DEBUG on",
+}
+
+# Guarded as a whole: the Django admin lets in active staff only, with model permissions.
+EXCLUDED_PREFIXES = ("admin/",)
