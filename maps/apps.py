@@ -1,7 +1,32 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _repair_spatial_indexes(sender, using, **kwargs):
+    """After migrate (and flush), per app: SpatiaLite indexes that a table remake disabled."""
+    from django.contrib.gis.db.models import GeometryField
+    from django.db import connections
+
+    from . import spatial
+
+    columns = [
+        (model._meta.db_table, field.column)
+        for model in sender.get_models()
+        for field in model._meta.local_fields
+        if isinstance(field, GeometryField) and field.spatial_index
+    ]
+    if columns:
+        spatial.spatialite_repair_indexes(connections[using], columns)
 
 
 class MapsConfig(AppConfig):
     name = "maps"
     verbose_name = _("Maps")
+
+    def ready(self):
+        from .search.organisations import OrganisationSource
+        from .search.registry import register
+
+        register(OrganisationSource())
+        post_migrate.connect(_repair_spatial_indexes, dispatch_uid="maps.repair_spatial_indexes")

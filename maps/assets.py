@@ -17,6 +17,10 @@ OPENLAYERS_CSS = "vendor/ol-10.11.0/ol.css"
 # Our own code on top of Leaflet: marker and area layers built from JSON, and their styles.
 MAP_JS = "maps/map.js"
 MAP_CSS = "maps/map.css"
+# Starts the admin's OpenLayers map widget (maps/widgets.py) without an inline script.
+MAP_WIDGET_JS = "maps/map-widget.js"
+# The search page's map: searched place, radius, results inline or by bounding box.
+SEARCH_MAP_JS = "maps/search-map.js"
 
 ALL = (
     LEAFLET_JS,
@@ -27,4 +31,6 @@ ALL = (
     OPENLAYERS_CSS,
     MAP_JS,
     MAP_CSS,
+    MAP_WIDGET_JS,
+    SEARCH_MAP_JS,
 )

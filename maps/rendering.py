@@ -69,11 +69,29 @@ KIND_STYLES = {
 
 @dataclass(frozen=True)
 class RenderedMap:
-    """Markup for <head> (styles), the body (the map and its legend) and the end of the body."""
+    """Markup for <head> (styles), the body (the map and its legend) and the end of the body.
+
+    The end of the body is `script_tags(nonce)`: the Content Security Policy runs the inline
+    map script only with the request's nonce, so templates write `{% map_scripts map %}`
+    ({% load maps %}), which passes `request.csp_nonce`.
+    """
 
     header: SafeString = mark_safe("")
     html: SafeString = mark_safe("")
-    script: SafeString = mark_safe("")
+    sources: SafeString = mark_safe("")  # <script src> of Leaflet and maps/map.js
+    code: str = ""  # folium's JavaScript; its data went through JSON escaping for <script>
+
+    def script_tags(self, nonce: str) -> SafeString:
+        if not self.code:
+            return self.sources
+        attribute = format_html(' nonce="{}"', nonce) if nonce else ""
+        inline = format_html("\n<script{}>\n{}\n</script>", attribute, mark_safe(self.code))
+        return self.sources + inline
+
+    @property
+    def script(self) -> SafeString:
+        """The scripts without a nonce: what tests read; a browser would refuse the inline one."""
+        return self.script_tags("")
 
 
 def marker_icon(kind: str) -> SafeString:
@@ -241,7 +259,13 @@ def _legend(kinds: Iterable[str]) -> SafeString:
 
 
 def _render(
-    leaflet_map: _LeafletMap, *, label: str, css_class: str, cluster: bool, legend: SafeString
+    leaflet_map: _LeafletMap,
+    *,
+    label: str,
+    css_class: str,
+    cluster: bool,
+    legend: SafeString,
+    extra_js: tuple[str, ...] = (),
 ) -> RenderedMap:
     leaflet_map.render()  # fills the figure's script with the map and its layers
     # folium indents generously; JSON never holds a raw newline, so stripping lines is safe.
@@ -250,7 +274,12 @@ def _render(
     )
 
     css = [assets.LEAFLET_CSS, *(assets.MARKERCLUSTER_CSS if cluster else ()), assets.MAP_CSS]
-    js = [assets.LEAFLET_JS, *((assets.MARKERCLUSTER_JS,) if cluster else ()), assets.MAP_JS]
+    js = [
+        assets.LEAFLET_JS,
+        *((assets.MARKERCLUSTER_JS,) if cluster else ()),
+        assets.MAP_JS,
+        *extra_js,
+    ]
     header = format_html_join(
         "\n", '<link rel="stylesheet" href="{}">', ((static(path),) for path in css)
     )
@@ -263,10 +292,8 @@ def _render(
         label,
         legend,
     )
-    scripts = format_html_join("\n", '<script src="{}"></script>', ((static(p),) for p in js))
-    # folium's output is JavaScript whose data went through JSON escaping for <script>.
-    script = scripts + mark_safe(f"\n<script>\n{map_script}\n</script>")
-    return RenderedMap(header=header, html=html, script=script)
+    sources = format_html_join("\n", '<script src="{}"></script>', ((static(p),) for p in js))
+    return RenderedMap(header=header, html=html, sources=sources, code=map_script)
 
 
 def city_map(
@@ -324,4 +351,122 @@ def organisation_map(organisation: Organisation) -> RenderedMap:
         css_class="map map--small",
         cluster=False,
         legend=mark_safe(""),
+    )
+
+
+# --- search near a place (maps.search) --------------------------------------------------------
+
+
+class _SearchLayer(MacroElement):
+    """The searched place, its radius and the results, drawn by maps/search-map.js: inline
+    markers when there are few enough, else a layer that asks the bounding-box API."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        buurtkaart.addSearch({{ this._parent.get_name() }}, {{ this.data|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict):
+        super().__init__()
+        self._name = "SearchLayer"
+        self.data = data
+
+
+def _result_category(result) -> str:
+    # Organisation kinds have their own marker; other kinds of results fall back to "other".
+    return result.category if result.category in KIND_STYLES else Kind.OTHER
+
+
+def _search_results_data(results, *, numbered: bool) -> dict:
+    """Rows [lat, lon, title, url, category, distance text] and the categories' icons."""
+    from .templatetags.search_tags import distance_text, walking_text
+
+    rows, categories = [], {}
+    for result in results:
+        category = _result_category(result)
+        categories[category] = {
+            "label": result.category_label or str(Kind(category).label),
+            "icon": str(marker_icon(category)),
+        }
+        distance = (
+            f"{distance_text(result.distance_m)}, {walking_text(result.walking_minutes)}"
+            if result.distance_m is not None
+            else ""
+        )
+        rows.append([*spatial.latlng(result.point), result.title, result.url, category, distance])
+    return {"results": rows, "categories": categories, "numbered": numbered}
+
+
+def search_map(
+    *,
+    location,
+    radius_m: int,
+    results,
+    neighbourhood: Neighbourhood | None,
+    layer_url: str | None,
+    search_url: str,
+) -> RenderedMap:
+    """The searched place (a maps.search.service.Location), the radius circle, the
+    neighbourhood around it and the results (maps.search SearchResult), clustered.
+
+    `results` None means too many to put in the page: the map then loads the results in view
+    from `layer_url` (the bounding-box API with the same search). A click on the map searches
+    again from there: `search_url` is the search without its place.
+    """
+    leaflet_map = _new_map(center=spatial.latlng(location.point))
+    _fit(leaflet_map, spatial.bbox_around(location.point, radius_m))
+    if neighbourhood is not None:
+        leaflet_map.add_child(_NeighbourhoodLayer(_neighbourhood_data([neighbourhood], link=True)))
+    data = _search_results_data(results or [], numbered=False)
+    if results is None:  # the layer may bring any category
+        data["categories"] = {
+            kind: {"label": str(Kind(kind).label), "icon": str(marker_icon(kind))}
+            for kind in KIND_STYLES
+        }
+    data.update(
+        centre=spatial.latlng(location.point),
+        radius=radius_m,
+        place=location.label,
+        layer_url=layer_url if results is None else None,
+        search_url=search_url,
+        texts={
+            "place": _("The searched place"),
+            "too_many": _("Zoom in to see every place: there are too many to show at once."),
+            "failed": _("The places could not be loaded. The list below has them."),
+            "search_here": _("Search from here"),
+        },
+    )
+    leaflet_map.add_child(_SearchLayer(data))
+    return _render(
+        leaflet_map,
+        label=_("Map of the places found; the list below has the same places."),
+        css_class="map search-map",
+        cluster=True,
+        legend=_legend(data["categories"]),
+        extra_js=(assets.SEARCH_MAP_JS,),
+    )
+
+
+def handout_map(*, location, results, show_place: bool) -> RenderedMap:
+    """The handout's map: the results as numbered markers matching the numbered list, and the
+    searched place only when the handout shows the address."""
+    results = list(results)
+    points = [r.point for r in results] + ([location.point] if show_place else [])
+    leaflet_map = _new_map(center=spatial.latlng(location.point))
+    _fit(leaflet_map, spatial.extent(points))
+    data = _search_results_data(results, numbered=True)
+    if show_place:
+        data.update(centre=spatial.latlng(location.point), place=location.label)
+    data["texts"] = {"place": _("The searched place")}
+    leaflet_map.add_child(_SearchLayer(data))
+    return _render(
+        leaflet_map,
+        label=_("Map of the places on this handout, numbered as in the list."),
+        css_class="map handout-map",
+        cluster=False,
+        legend=mark_safe(""),
+        extra_js=(assets.SEARCH_MAP_JS,),
     )

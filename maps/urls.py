@@ -6,4 +6,6 @@ app_name = "maps"
 
 urlpatterns = [
     path("", views.city_map, name="city"),
+    path("zoeken/", views.search, name="search"),
+    path("zoeken/afdrukken/", views.search_print, name="search-print"),
 ]

@@ -1,8 +1,26 @@
+from dataclasses import replace
+
+import segno
+from django.core.exceptions import TooManyFieldsSent
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from buurt import selectors
 
-from . import rendering
+from . import rendering, spatial
+from .search import service
+from .search.params import (
+    DEFAULT_PAGE_SIZE,
+    MAX_VALUES,
+    SearchForm,
+    SearchParamsError,
+    form_choices,
+    form_state,
+    parse_search,
+)
+from .templatetags.search_tags import search_query
 
 
 def city_map(request):
@@ -19,3 +37,108 @@ def city_map(request):
             "has_approximate": any(n.is_approximate for n in neighbourhoods),
         },
     )
+
+
+# --- search near a place ----------------------------------------------------------------------
+
+# The handout lists the nearest few: a page someone keeps on the fridge, not a directory.
+PRINT_LIMIT = 30
+# The online page behind the handout's QR code is centred on this grid cell (metres), not on
+# the client's address, unless the worker chose to print the address.
+QR_CELL_M = 250
+
+
+def _query(request):
+    """The query string, or None when it has more parameters than Django parses."""
+    try:
+        return request.GET
+    except TooManyFieldsSent:
+        return None
+
+
+def _search_context(request):
+    """Parse the query, find the place and search. Returns (context, status); the context
+    always has what the form needs."""
+    query = _query(request)
+    context = {
+        "state": form_state(query),
+        "choices": form_choices(),
+        "errors": [],
+        "suggestions": [],
+        "page": None,
+    }
+    if query is None:
+        context["errors"] = [_("A search has at most %(max)d parameters.") % {"max": MAX_VALUES}]
+        return context, 400
+    if not any(name in SearchForm.base_fields for name in query):
+        return context, 200  # nothing searched yet (or only a tracking parameter)
+    try:
+        params = parse_search(query, ignore_unknown=True)
+        location = service.search_location(params)
+    except SearchParamsError as exc:
+        context["errors"] = exc.messages
+        return context, 400
+    except service.LocationError as exc:
+        context["errors"] = [exc.message]
+        context["address_suggestions"] = exc.suggestions
+        return context, 503 if exc.unavailable else 400
+    context["params"] = params
+    context["location"] = location
+    return context, 200
+
+
+def search(request):
+    """What is near this address: the form, the results by distance, and a map."""
+    context, status = _search_context(request)
+    if "params" in context:
+        params, location = context["params"], context["location"]
+        page = service.search(params, location=location, markers=True)
+        neighbourhood = service.search_neighbourhood(location.point)
+        # The map layer asks by point, not by address: no geocoding for every pan and zoom.
+        layer_query = search_query(replace(params.at(location.point), page=1))
+        context.update(
+            page=page,
+            neighbourhood=neighbourhood,
+            map=rendering.search_map(
+                location=location,
+                radius_m=params.radius_m,
+                results=page.markers,
+                neighbourhood=neighbourhood,
+                layer_url=reverse("maps-api:search-bbox") + layer_query,
+                search_url=reverse("maps:search") + search_query(params, location=False),
+            )
+            if page.count
+            else None,
+        )
+    return render(request, "maps/search.html", context, status=status)
+
+
+def search_print(request):
+    """The handout ("buurtwijzer"): the nearest results on one A4 page, numbered like the
+    markers of its map, with a QR code to the same search online."""
+    context, status = _search_context(request)
+    if "params" not in context:
+        return render(request, "maps/search.html", context, status=status)
+    params = replace(context["params"], page=1, page_size=PRINT_LIMIT)
+    location = context["location"]
+    page = service.search(params, location=location, suggestions=False)
+    online = (
+        params
+        if params.show_address
+        else params.at(spatial.coarsen(location.point, cell_m=QR_CELL_M))
+    )
+    online_url = request.build_absolute_uri(
+        reverse("maps:search") + search_query(replace(online, page_size=DEFAULT_PAGE_SIZE))
+    )
+    context.update(
+        page=page,
+        map=rendering.handout_map(
+            location=location, results=page.results, show_place=params.show_address
+        )
+        if page.results
+        else None,
+        online_url=online_url,
+        qr_code=segno.make(online_url, error="m").svg_data_uri(scale=3, border=2),
+        printed_on=timezone.localdate(),
+    )
+    return render(request, "maps/search_print.html", context, status=status)

@@ -1,0 +1,402 @@
+"""JSON API of the search: results near a place, and the same results in a map's box.
+
+Both answer GeoJSON (RFC 7946: longitude before latitude, EPSG:4326) with the same parameters
+as the search page (maps.search.params). Bad input is a 400 with the reason per parameter,
+never a 500; every query is bounded by a radius or a box.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.exceptions import TooManyFieldsSent
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import ParseError
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from maps import spatial
+from maps.search import service
+from maps.search.params import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    MAX_VALUES,
+    AgeGroup,
+    SearchForm,
+    SearchParams,
+    SearchParamsError,
+    When,
+    parse_search,
+)
+from maps.search.registry import SearchResult, category_choices, kind_choices
+
+COORDINATE_DECIMALS = 6  # about 0.1 m
+
+
+class GeoJSONRenderer(JSONRenderer):
+    """JSON as application/geo+json, the media type RFC 7946 registers."""
+
+    media_type = "application/geo+json"
+    format = "geojson"
+
+
+def feature(result: SearchResult, request) -> dict:
+    """A GeoJSON Feature of a search result (RFC 7946: [longitude, latitude])."""
+    return {
+        "type": "Feature",
+        "id": result.key,
+        "geometry": {
+            "type": "Point",
+            "coordinates": [
+                round(result.point.x, COORDINATE_DECIMALS),
+                round(result.point.y, COORDINATE_DECIMALS),
+            ],
+        },
+        "properties": {
+            "kind": result.kind,
+            "kind_label": result.kind_label,
+            "id": result.id,
+            "title": result.title,
+            "url": request.build_absolute_uri(result.url),
+            "distance_m": result.distance_m,
+            "walking_minutes": result.walking_minutes,
+            "approximate": result.approximate,
+            "category": result.category,
+            "category_label": result.category_label,
+            "next_occurrence": result.next_occurrence.isoformat()
+            if result.next_occurrence
+            else None,
+            "when": result.when_text,
+            "cost": result.cost,
+            "cost_label": result.cost_label,
+            "flags": [{"code": f.code, "label": f.label} for f in result.flags],
+            "address": result.address,
+            "phone": result.phone,
+            "languages": list(result.languages),
+        },
+    }
+
+
+def map_feature(result: SearchResult) -> dict:
+    """A lean GeoJSON Feature for the map layer: what a marker and its popup need, with the
+    detail page as a path on this site and coordinates to 5 decimals (about 1 m). The kind is
+    the start of the id; the map has the categories' names already."""
+    from maps.templatetags.search_tags import distance_text, walking_text
+
+    distance = (
+        f"{distance_text(result.distance_m)}, {walking_text(result.walking_minutes)}"
+        if result.distance_m is not None
+        else ""
+    )
+    return {
+        "type": "Feature",
+        "id": result.key,
+        "geometry": {
+            "type": "Point",
+            "coordinates": [round(result.point.x, 5), round(result.point.y, 5)],
+        },
+        "properties": {
+            "title": result.title,
+            "url": result.url,
+            "category": result.category,
+            "distance_m": result.distance_m,
+            "distance_text": distance,
+        },
+    }
+
+
+def _location(location: service.Location) -> dict:
+    return {
+        "label": location.label,
+        "precision": location.precision,
+        "coordinates": [
+            round(location.point.x, COORDINATE_DECIMALS),
+            round(location.point.y, COORDINATE_DECIMALS),
+        ],
+    }
+
+
+def _error(detail: str, errors: dict | None = None, *, code=status.HTTP_400_BAD_REQUEST, **more):
+    return Response({"detail": detail, "errors": errors or {}, **more}, status=code)
+
+
+def _params_error(exc: SearchParamsError) -> Response:
+    return _error(" ".join(exc.messages), exc.errors)
+
+
+def _location_error(exc: service.LocationError) -> Response:
+    code = status.HTTP_503_SERVICE_UNAVAILABLE if exc.unavailable else status.HTTP_400_BAD_REQUEST
+    return _error(exc.message, {"address": [exc.message]}, code=code, suggestions=exc.suggestions)
+
+
+class _SearchApiView(APIView):
+    permission_classes = [AllowAny]
+    renderer_classes = [GeoJSONRenderer, *api_settings.DEFAULT_RENDERER_CLASSES]
+    extra_parameters: tuple[str, ...] = ()
+
+    def initial(self, request, *args, **kwargs):
+        # Django refuses a query string of more than DATA_UPLOAD_MAX_NUMBER_FIELDS parameters
+        # with an exception that DRF would pass on as an HTML page: answer in JSON instead.
+        try:
+            request._request.GET  # noqa: B018 - parses the query string, once
+        except TooManyFieldsSent as exc:
+            raise ParseError(
+                _("A search has at most %(max)d parameters.") % {"max": MAX_VALUES}
+            ) from exc
+        super().initial(request, *args, **kwargs)
+
+    def parse(self, request) -> SearchParams:
+        return parse_search(
+            request.query_params,
+            allowed_extra=(api_settings.URL_FORMAT_OVERRIDE, *self.extra_parameters),
+        )
+
+
+# --- documentation ---------------------------------------------------------------------------
+
+
+def _parameters(*, include_paging: bool) -> list[OpenApiParameter]:
+    """The search parameters for the OpenAPI schema, from SearchForm and the registry."""
+    enums = {
+        "kind": [k for k, _label in kind_choices()],
+        "category": [c for c, _label in category_choices()],
+        "when": list(When.values),
+        "access": ["wheelchair", "hearing_loop", "quiet"],
+        "age": list(AgeGroup.values),
+        "model": [code for code, _label in SearchForm.base_fields["model"].choices],
+    }
+    descriptions = {
+        "address": "Free text, geocoded through the address search. Wins over lat/lon.",
+        "lat": "Latitude in EPSG:4326 degrees (with lon), within Belgium or the Netherlands.",
+        "lon": "Longitude in EPSG:4326 degrees (with lat).",
+        "radius": "Metres, 1 to 10000 (presets: 400, 800, 1200, 2400 = 5, 10, 15, 30 minutes "
+        "on foot), or 'custom' with radius_km. Default 800.",
+        "radius_km": "Kilometres, with radius=custom (the search page's own field).",
+        "kind": "Kinds of results (any of). Default: all.",
+        "category": "Categories (any of).",
+        "when": "For results with dates; associations ignore it.",
+        "date_from": "ISO date; with when=dates (implied when given).",
+        "date_to": "ISO date, at most 366 days after date_from.",
+        "reduced_rate": "1: free, pay what you can, or a reduced rate (UiTPAS, kansentarief).",
+        "access": "Accessibility features (all of).",
+        "language": "ISO 639 codes of languages spoken (any of).",
+        "no_dutch": "1: a language other than Dutch is spoken.",
+        "come_alone": "1: a welcome person waits for newcomers.",
+        "age": "Age group.",
+        "model": "Network-strengthening models (any of).",
+        "page": f"Page number, 1 to {MAX_PAGE}.",
+        "page_size": f"Results per page, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}).",
+    }
+    skip = {"show_address"} | (set() if include_paging else {"page", "page_size"})
+    parameters = []
+    for name in SearchForm.base_fields:
+        if name in skip:
+            continue
+        many = name in ("kind", "category", "access", "language", "model")
+        schema_type = OpenApiTypes.DATE if name.startswith("date_") else OpenApiTypes.STR
+        if name in ("page", "page_size"):
+            schema_type = OpenApiTypes.INT
+        parameters.append(
+            OpenApiParameter(
+                name,
+                schema_type,
+                OpenApiParameter.QUERY,
+                description=descriptions.get(name, ""),
+                enum=enums.get(name),
+                many=many or None,
+                explode=True if many else None,
+            )
+        )
+    return parameters
+
+
+class _FlagSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
+class _PointSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text='"Point"')
+    coordinates = serializers.ListField(
+        child=serializers.FloatField(), min_length=2, max_length=2, help_text="[lon, lat]"
+    )
+
+
+class _PropertiesSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.URLField(help_text="The detail page.")
+    distance_m = serializers.IntegerField(
+        allow_null=True, help_text="Metres from the searched place (rounded up when approximate)."
+    )
+    walking_minutes = serializers.IntegerField(allow_null=True)
+    approximate = serializers.BooleanField(
+        help_text="A private location: point coarsened, distance rounded up."
+    )
+    category = serializers.CharField()
+    category_label = serializers.CharField()
+    next_occurrence = serializers.DateTimeField(allow_null=True)
+    when = serializers.CharField(help_text="Opening hours or schedule, as written.")
+    cost = serializers.CharField()
+    cost_label = serializers.CharField()
+    flags = _FlagSerializer(many=True)
+    address = serializers.CharField()
+    phone = serializers.CharField()
+    languages = serializers.ListField(child=serializers.CharField())
+
+
+class _FeatureSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text='"Feature"')
+    id = serializers.CharField()
+    geometry = _PointSerializer()
+    properties = _PropertiesSerializer()
+
+
+class _LocationSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    precision = serializers.ChoiceField(
+        choices=["address", "street", "postcode", "municipality", "point"],
+        help_text="How precisely the searched place is known.",
+    )
+    coordinates = serializers.ListField(child=serializers.FloatField(), help_text="[lon, lat]")
+
+
+class _SearchCollectionSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text='"FeatureCollection"')
+    features = _FeatureSerializer(many=True)
+    count = serializers.IntegerField(help_text="Results in all pages.")
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    radius_m = serializers.IntegerField()
+    location = _LocationSerializer()
+
+
+class _MapPropertiesSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    url = serializers.CharField(help_text="Path of the detail page on this site.")
+    category = serializers.CharField()
+    distance_m = serializers.IntegerField(allow_null=True)
+    distance_text = serializers.CharField(help_text='"650 m, ±9 min walk"; empty without place.')
+
+
+class _MapFeatureSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text='"Feature"')
+    id = serializers.CharField()
+    geometry = _PointSerializer()
+    properties = _MapPropertiesSerializer()
+
+
+class _BBoxCollectionSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text='"FeatureCollection"')
+    features = _MapFeatureSerializer(many=True)
+    truncated = serializers.BooleanField(help_text="More results than returned: zoom in.")
+    location = _LocationSerializer(allow_null=True)
+
+
+class _ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    suggestions = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+ERRORS = {
+    400: OpenApiResponse(_ErrorSerializer, description="A parameter cannot be used; see errors."),
+    503: OpenApiResponse(_ErrorSerializer, description="Address search is down; use lat/lon."),
+}
+
+
+# --- views -----------------------------------------------------------------------------------
+
+
+class SearchApi(_SearchApiView):
+    """What is near a place: results of every kind within the radius, nearest first."""
+
+    @extend_schema(
+        operation_id="search",
+        parameters=_parameters(include_paging=True),
+        responses={200: _SearchCollectionSerializer, **ERRORS},
+        description="Give `address`, or `lat` and `lon`. GeoJSON (RFC 7946) features, nearest "
+        "first, each with its distance; paginated with `page`/`page_size` and `next` links.",
+    )
+    def get(self, request):
+        try:
+            params = self.parse(request)
+            location = service.search_location(params)
+        except SearchParamsError as exc:
+            return _params_error(exc)
+        except service.LocationError as exc:
+            return _location_error(exc)
+        page = service.search(params, location=location, suggestions=False)
+
+        def link(number):
+            query = urlencode(params.query_items(page=number))
+            return request.build_absolute_uri(f"{request.path}?{query}")
+
+        return Response(
+            {
+                "type": "FeatureCollection",
+                "features": [feature(r, request) for r in page.results],
+                "count": page.count,
+                "page": params.page,
+                "pages": page.pages,
+                "next": link(params.page + 1) if params.page < page.pages else None,
+                "previous": link(params.page - 1) if params.page > 1 else None,
+                "radius_m": params.radius_m,
+                "location": _location(location),
+            }
+        )
+
+
+class SearchBBoxApi(_SearchApiView):
+    """The search's results inside a map's visible box, for the map layer."""
+
+    extra_parameters = ("bbox",)
+
+    @extend_schema(
+        operation_id="search_bbox",
+        parameters=[
+            OpenApiParameter(
+                "bbox",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                required=True,
+                description="west,south,east,north in EPSG:4326 degrees; at most "
+                f"{spatial.MAX_BBOX_DIAGONAL_M // 1000} km corner to corner.",
+            ),
+            *_parameters(include_paging=False),
+        ],
+        responses={200: _BBoxCollectionSerializer, **ERRORS},
+        description="With `address` or `lat`/`lon`, only results within the radius, nearest "
+        f"first; without, all results in the box. At most {service.MAX_BBOX_FEATURES} features.",
+    )
+    def get(self, request):
+        try:
+            params = self.parse(request)
+            bbox = spatial.parse_bbox(params.extra.get("bbox"))
+            location = service.search_location(params) if params.has_location else None
+        except SearchParamsError as exc:
+            return _params_error(exc)
+        except spatial.SpatialInputError as exc:
+            return _error(str(exc), {"bbox": [str(exc)]})
+        except service.LocationError as exc:
+            return _location_error(exc)
+        found = service.search_bbox(params, bbox=bbox, location=location)
+        return Response(
+            {
+                "type": "FeatureCollection",
+                "features": [map_feature(r) for r in found.results],
+                "truncated": found.truncated,
+                "location": _location(location) if location else None,
+            }
+        )

@@ -1,0 +1,158 @@
+"""Associations and services (buurt.Organisation) as a kind of search result.
+
+Organisations have an address that is public (they are not people), no dates, and a kind that
+serves as their category. Filters they have no data for are mapped as closely as their fields
+allow, and said so here:
+- "no Dutch needed": they list at least one language other than Dutch;
+- age groups: children = child-friendly or youth work, young people = youth work, seniors =
+  seniors' associations and lokale dienstencentra, adults = everything but youth work;
+- "when" is ignored: an organisation is there every day (its opening hours are shown).
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils.text import Truncator
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from buurt.models import Organisation
+
+from .params import Access, AgeGroup, FilterUnit, SearchParams
+from .registry import Flag, SearchResult, SearchSource
+
+Kind = Organisation.Kind
+NOTHING = Q(pk__in=[])
+
+# Boolean fields shown as icons, with the filter each one answers.
+FLAG_FIELDS = (
+    ("wheelchair", "wheelchair_accessible"),
+    ("hearing_loop", "hearing_loop"),
+    ("quiet", "quiet_space"),
+    ("child_friendly", "child_friendly"),
+    ("reduced_rate", "reduced_rate"),
+    ("welcome_person", "welcome_person"),
+)
+ACCESS_FIELDS = {
+    Access.WHEELCHAIR: "wheelchair_accessible",
+    Access.HEARING_LOOP: "hearing_loop",
+    Access.QUIET: "quiet_space",
+}
+AGE_GROUPS = {
+    AgeGroup.CHILDREN: Q(child_friendly=True) | Q(kind=Kind.YOUTH),
+    AgeGroup.YOUTH: Q(kind=Kind.YOUTH),
+    AgeGroup.ADULTS: ~Q(kind=Kind.YOUTH),
+    AgeGroup.SENIORS: Q(kind__in=[Kind.SENIORS, Kind.SERVICE_CENTRE]),
+}
+AFFORDABLE = Q(cost__in=[Organisation.Cost.FREE, Organisation.Cost.PAY_WHAT_YOU_CAN]) | Q(
+    reduced_rate=True
+)
+RESULT_FIELDS = (
+    "name",
+    "slug",
+    "kind",
+    "point",
+    "description",
+    "street_address",
+    "postcode",
+    "city",
+    "phone",
+    "opening_hours",
+    "cost",
+    *(f for _code, f in FLAG_FIELDS),
+)
+
+
+def _languages(*conditions: Q, **lookups) -> Exists:
+    """Whether the organisation lists a language that meets the conditions (a subquery, so
+    that an organisation speaking two of the languages is still one row)."""
+    links = Organisation.languages.through.objects.filter(organisation=OuterRef("pk"))
+    return Exists(links.filter(*conditions, **lookups))
+
+
+class OrganisationSource(SearchSource):
+    key = "organisations"
+    label = _("Associations and services")
+    categories = tuple(Kind.choices)
+    filters = frozenset(
+        {"category", "reduced_rate", "access", "language", "no_dutch", "come_alone", "age", "model"}
+    )
+
+    def base(self):
+        return Organisation.objects.on_map()
+
+    def filter_q(self, params: SearchParams) -> dict[FilterUnit, Q]:
+        conditions: dict[FilterUnit, Q] = {}
+        for unit in params.filter_units():
+            condition = self._condition(unit, params)
+            if condition is not None:
+                conditions[unit] = condition
+        return conditions
+
+    def _condition(self, unit: FilterUnit, params: SearchParams) -> Q | None:
+        name, value = unit.name, unit.value
+        if name == "category":
+            kinds = [c for c in params.categories if c in Kind.values]
+            return Q(kind__in=kinds) if kinds else NOTHING
+        if name == "reduced_rate":
+            return AFFORDABLE
+        if name == "access":
+            return Q(**{ACCESS_FIELDS[value]: True})
+        if name == "language":
+            return Q(_languages(language_id__in=params.languages))
+        if name == "no_dutch":
+            return Q(_languages(~Q(language_id="nl")))
+        if name == "come_alone":
+            return Q(welcome_person=True)
+        if name == "age":
+            return AGE_GROUPS[value]
+        if name == "model":
+            links = Organisation.network_models.through.objects.filter(
+                organisation=OuterRef("pk"), networkmodel_id__in=params.models
+            )
+            return Q(Exists(links))
+        return None  # "when": organisations are there every day; "kind": chosen by the service
+
+    def prepare(self, queryset):
+        return queryset.only(*RESULT_FIELDS).prefetch_related("languages")
+
+    def to_result(self, obj: Organisation, distance_m: int | None) -> SearchResult:
+        labels = _labels(get_language())
+        kind = obj.kind if obj.kind in Kind.values else Kind.OTHER
+        return SearchResult(
+            kind=self.key,
+            kind_label=labels["self"],
+            id=obj.pk,
+            title=obj.name,
+            url=obj.get_absolute_url(),
+            point=obj.point,
+            distance_m=distance_m,
+            category=kind,
+            category_label=labels["kinds"][kind],
+            when_text=obj.opening_hours,
+            cost=obj.cost,
+            cost_label=labels["costs"].get(obj.cost, obj.cost),
+            flags=tuple(flag for field, flag in labels["flags"] if getattr(obj, field)),
+            address=obj.address,
+            phone=obj.phone,
+            summary=Truncator(obj.description).words(30),
+            languages=tuple(language.name_local for language in obj.languages.all()),
+        )
+
+
+@functools.lru_cache(maxsize=16)
+def _labels(language: str) -> dict:
+    """The labels of kinds, costs and flags in one language: translated once, not per row
+    (a page of results would otherwise ask gettext a few hundred times)."""
+    fields = Organisation._meta
+    return {
+        "self": str(OrganisationSource.label),
+        "kinds": {code: str(label) for code, label in Kind.choices},
+        "costs": {code: str(label) for code, label in Organisation.Cost.choices},
+        "flags": [
+            (field, Flag(code, str(fields.get_field(field).verbose_name)))
+            for code, field in FLAG_FIELDS
+        ],
+    }

@@ -1,0 +1,161 @@
+"""What a search can find: one `SearchSource` per kind of result, registered here.
+
+Organisations are registered by the maps app's `ready()` (maps.search.organisations);
+activities and help offers register theirs from their own app's `ready()` with
+`register(...)`. The search service only talks to this interface, so a new kind needs no
+change to the page, the print view or the API.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from django.contrib.gis.geos import Point
+from django.db.models import Q, QuerySet
+
+from maps import spatial
+
+if TYPE_CHECKING:
+    from .params import FilterUnit, SearchParams
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A property a result has and a person may filter on (wheelchair, reduced rate, ...)."""
+
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One thing found near the searched place, whatever its kind, ready to show or print.
+
+    `point` is what may be shown publicly: for a private location (a neighbour's help offer)
+    the source gives a coarsened point and the distance is rounded up (`approximate`).
+    """
+
+    kind: str  # the source's key
+    kind_label: str
+    id: int
+    title: str
+    url: str
+    point: Point  # EPSG:4326
+    distance_m: int | None  # None where nothing was searched from (a map box)
+    category: str = ""
+    category_label: str = ""
+    next_occurrence: datetime.datetime | None = None
+    when_text: str = ""  # opening hours or a schedule, in the organiser's words
+    cost: str = ""
+    cost_label: str = ""
+    flags: tuple[Flag, ...] = ()
+    address: str = ""
+    phone: str = ""
+    summary: str = ""
+    languages: tuple[str, ...] = ()
+    approximate: bool = False
+
+    @property
+    def walking_minutes(self) -> int | None:
+        return None if self.distance_m is None else spatial.walking_minutes(self.distance_m)
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}-{self.id}"
+
+
+class SearchSource:
+    """One kind of result. Subclasses set the class attributes and implement the methods.
+
+    - `base()`: the public items of this kind (published, approved), without any filter;
+    - `filter_q(params)`: a Q per filter unit the source applies. A unit the source does not
+      know is ignored (organisations have no dates); a value it cannot match (a category of
+      another kind) should give a Q that matches nothing;
+    - `prepare(queryset)`: `only()`/`prefetch_related()` what `to_result` reads;
+    - `to_result(obj, distance_m)`: the SearchResult.
+
+    Privacy hook: a source of private locations points `point_field` at a stored coarse
+    point and sets `distance_bucket_m`; the service then rounds distances up to the bucket and
+    `to_result` must return the coarse point.
+    """
+
+    key: ClassVar[str]
+    label: ClassVar[str]
+    categories: ClassVar[tuple[tuple[str, str], ...]] = ()
+    point_field: ClassVar[str] = "point"
+    distance_bucket_m: ClassVar[int | None] = None
+    # Filter parameters the source applies; the page says which kinds ignore which filters.
+    filters: ClassVar[frozenset[str]] = frozenset()
+
+    def base(self) -> QuerySet:
+        raise NotImplementedError
+
+    def filter_q(self, params: SearchParams) -> dict[FilterUnit, Q]:
+        raise NotImplementedError
+
+    def prepare(self, queryset: QuerySet) -> QuerySet:
+        return queryset
+
+    def to_result(self, obj, distance_m: int | None) -> SearchResult:
+        raise NotImplementedError
+
+    # --- shared ---------------------------------------------------------------------------
+
+    def within(self, point: Point, meters: float) -> Q:
+        return spatial.within_sphere(self.point_field, point, meters)
+
+    def query(self, params: SearchParams, *, point: Point) -> QuerySet:
+        """Items within the radius that pass every filter, nearest first, with `distance`
+        annotated (metres on the sphere, a float). Ties are ordered by primary key so that
+        pages never overlap."""
+        queryset = self.base().filter(self.within(point, params.radius_m))
+        for condition in self.filter_q(params).values():
+            queryset = queryset.filter(condition)
+        queryset = spatial.with_sphere_distance(queryset, self.point_field, point)
+        return queryset.order_by("distance", "pk")
+
+    def in_bbox(self, params: SearchParams, *, bbox: spatial.BBox) -> QuerySet:
+        """Items in a lon/lat box that pass every filter (no radius), in primary-key order."""
+        queryset = self.base().filter(spatial.in_bbox(self.point_field, bbox))
+        for condition in self.filter_q(params).values():
+            queryset = queryset.filter(condition)
+        return queryset.order_by("pk")
+
+    def public_distance(self, meters: float) -> int:
+        if self.distance_bucket_m:
+            return spatial.bucket_distance(meters, bucket_m=self.distance_bucket_m)
+        return round(meters)
+
+
+_SOURCES: dict[str, SearchSource] = {}
+
+
+def register(source: SearchSource) -> SearchSource:
+    """Add a kind of result to the search (idempotent by key: the last one wins)."""
+    _SOURCES[source.key] = source
+    return source
+
+
+def unregister(key: str) -> None:
+    _SOURCES.pop(key, None)
+
+
+def sources(keys: Iterable[str] = ()) -> list[SearchSource]:
+    """The registered sources, all of them or those whose key is in `keys`."""
+    keys = set(keys)
+    return [s for k, s in _SOURCES.items() if not keys or k in keys]
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(source.key, source.label) for source in sources()]
+
+
+def category_choices() -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for source in sources():
+        for code, label in source.categories:
+            seen.setdefault(code, label)
+    return list(seen.items())

@@ -1,0 +1,181 @@
+"""GET /api/search/ and /api/search/bbox/: GeoJSON in RFC 7946 order, pages, bad input."""
+
+import logging
+from urllib.parse import urlencode
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.buurt.gazetteer_data import load_gazetteer
+from tests.factories import OrganisationFactory
+from tests.maps.search_places import HOME, HOME_ADDRESS, neighbourhood_of_places, offset
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("maps-api:search")
+BBOX = reverse("maps-api:search-bbox")
+HOME_QUERY = f"lat={HOME.y}&lon={HOME.x}"
+
+
+@pytest.fixture
+def places():
+    return neighbourhood_of_places()
+
+
+def test_a_feature_collection_in_lon_lat_with_distances(client, places):
+    response = client.get(f"{SEARCH}?{HOME_QUERY}&radius=800")
+    assert response.status_code == 200
+    assert response["content-type"] == "application/geo+json"
+    data = response.json()
+    assert data["type"] == "FeatureCollection"
+    assert (data["count"], data["page"], data["pages"]) == (3, 1, 1)
+    assert data["location"] == {
+        "label": "the chosen point",
+        "precision": "point",
+        "coordinates": [HOME.x, HOME.y],
+    }
+    first = data["features"][0]
+    theatre = places["theatre"]
+    assert first["type"] == "Feature"
+    assert first["id"] == f"organisations-{theatre.pk}"
+    lon, lat = first["geometry"]["coordinates"]
+    assert (lon, lat) == (round(theatre.point.x, 6), round(theatre.point.y, 6))
+    assert 3 < lon < 4 < 51 < lat  # longitude first: Gent is at 3.7 E, 51 N
+    properties = first["properties"]
+    assert properties["title"] == "Toneelgroep Tinnen Pot"
+    assert properties["distance_m"] == pytest.approx(150, rel=0.01)
+    assert properties["walking_minutes"] == 2
+    assert properties["url"] == f"http://testserver{theatre.get_absolute_url()}"
+    assert properties["next_occurrence"] is None
+    assert {"code": "wheelchair", "label": "wheelchair accessible"} in properties["flags"]
+    distances = [f["properties"]["distance_m"] for f in data["features"]]
+    assert distances == sorted(distances)
+
+
+def test_plain_json_when_asked(client, places):
+    response = client.get(f"{SEARCH}?{HOME_QUERY}", headers={"accept": "application/json"})
+    assert response["content-type"] == "application/json"
+
+
+def test_pages_link_to_each_other(client, places):
+    data = client.get(f"{SEARCH}?{HOME_QUERY}&radius=2400&page_size=2").json()
+    assert (data["count"], data["pages"], data["previous"]) == (5, 3, None)
+    seen = [f["id"] for f in data["features"]]
+    while data["next"]:
+        data = client.get(data["next"]).json()
+        seen += [f["id"] for f in data["features"]]
+    assert len(seen) == len(set(seen)) == 5
+    assert data["previous"].startswith("http://testserver/api/search/?")
+
+
+def test_an_address(client, tmp_path, places):
+    load_gazetteer(tmp_path)
+    data = client.get(SEARCH, {"address": HOME_ADDRESS, "radius": 400}).json()
+    assert data["location"]["precision"] == "address"
+    assert data["location"]["label"] == HOME_ADDRESS
+    assert [f["properties"]["title"] for f in data["features"]] == [
+        "Toneelgroep Tinnen Pot",
+        "Wandelclub Mannen op Stap",
+    ]
+
+
+def test_the_search_itself_leaves_no_trace(client, tmp_path, places, caplog):
+    """The searched address is not written to the database, nor logged by our code."""
+    load_gazetteer(tmp_path)
+    secret = "Sint-Pietersnieuwstraat 33"
+    with caplog.at_level(logging.DEBUG), CaptureQueriesContext(connection) as queries:
+        assert client.get(SEARCH, {"address": secret}).status_code == 200
+        assert client.get(reverse("maps:search"), {"address": secret}).status_code == 200
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == []
+    logged = [r for r in caplog.records if "django.db.backends" not in r.name]
+    assert not any("Pietersnieuw" in r.getMessage() for r in logged)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("lat=91&lon=3.72", "lat"),
+        ("lat=NaN&lon=3.72", "lat"),
+        ("lat=51.05&lon=Infinity", "lat"),
+        ("lat=3.7253&lon=51.0448", "lat"),  # swapped
+        (f"{HOME_QUERY}&radius=0", "radius"),
+        (f"{HOME_QUERY}&radius=1e9", "radius"),
+        (f"{HOME_QUERY}&category=castles", "category"),
+        (f"{HOME_QUERY}&radius_typo=1", "radius_typo"),
+        ("address=%3Cscript%3Ealert(1)%3C/script%3E", "address"),
+        ("address=" + "a" * 500, "address"),
+        ("", "address"),
+    ],
+)
+def test_bad_input_is_a_400_with_the_reason(client, query, field):
+    response = client.get(f"{SEARCH}?{query}")
+    assert response.status_code == 400
+    data = response.json()
+    assert field in data["errors"]
+    assert data["detail"]
+
+
+def test_two_thousand_parameters_are_a_400_in_json(client):
+    query = urlencode([(f"p{i}", "1") for i in range(2_000)])
+    for url in (SEARCH, BBOX):
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == 400
+        assert "at most" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "bbox",
+    [
+        "-180,-90,180,90",  # the world
+        "3.0,50.0,5.0,52.0",  # Flanders: more than 60 km across
+        "3.75,51.0,3.70,51.1",  # west > east
+        "3.7,51.0,3.75",
+        "3.7,51.0,3.75,nan",
+        "a,b,c,d",
+        "",
+    ],
+)
+def test_bad_boxes(client, bbox):
+    response = client.get(BBOX, {"bbox": bbox})
+    assert response.status_code == 400
+    assert "bbox" in response.json()["errors"]
+
+
+def test_bbox_layer(client, places):
+    box = "3.70,51.03,3.76,51.07"
+    data = client.get(BBOX, {"bbox": box}).json()
+    assert data["type"] == "FeatureCollection"
+    assert len(data["features"]) == 5
+    assert data["truncated"] is False
+    assert data["location"] is None
+    near = client.get(f"{BBOX}?bbox={box}&{HOME_QUERY}&radius=400&access=wheelchair").json()
+    assert [f["properties"]["title"] for f in near["features"]] == ["Toneelgroep Tinnen Pot"]
+
+
+def test_queries_do_not_grow_with_the_results(client, django_assert_max_num_queries):
+    for i in range(40):
+        OrganisationFactory(point=offset(HOME, north_m=10 * i))
+    # Ids and distances of the nearest with the count of all, their rows, their languages.
+    with django_assert_max_num_queries(3):
+        data = client.get(f"{SEARCH}?{HOME_QUERY}&radius=1000&page_size=100").json()
+    assert data["count"] == 40
+    with django_assert_max_num_queries(2):
+        data = client.get(BBOX, {"bbox": "3.70,51.03,3.76,51.07"}).json()
+    assert len(data["features"]) == 40
+
+
+def test_the_endpoints_are_documented(client):
+    schema = client.get(reverse("api-schema"), headers={"accept": "application/json"})
+    paths = schema.json()["paths"]
+    search = paths["/api/search/"]["get"]
+    names = {p["name"] for p in search["parameters"]}
+    assert {"address", "lat", "lon", "radius", "category", "access", "page"} <= names
+    assert "bbox" in {p["name"] for p in paths["/api/search/bbox/"]["get"]["parameters"]}
+    assert client.get(reverse("api-docs")).status_code == 200

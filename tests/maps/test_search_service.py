@@ -1,0 +1,278 @@
+"""The search service: distances, filters, merging kinds, pages, suggestions, privacy."""
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.http import QueryDict
+
+from buurt.models import Organisation
+from maps import spatial
+from maps.search import registry, service
+from maps.search.organisations import OrganisationSource
+from maps.search.params import FilterUnit, parse_search
+from tests.buurt.gazetteer_data import load_gazetteer
+from tests.maps.search_places import (
+    HOME,
+    HOME_ADDRESS,
+    neighbourhood_of_places,
+    offset,
+    organisation_at,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def run(query: str, **kwargs):
+    params = parse_search(QueryDict(query))
+    return service.search(params, location=service.search_location(params), **kwargs)
+
+
+def titles(page) -> list[str]:
+    return [result.title for result in page.results]
+
+
+@pytest.fixture
+def places():
+    return neighbourhood_of_places()
+
+
+HOME_QUERY = f"lat={HOME.y}&lon={HOME.x}"
+
+
+def test_results_are_nearest_first_with_distance_and_walking_time(places):
+    page = run(f"{HOME_QUERY}&radius=800")
+    assert titles(page) == [
+        "Toneelgroep Tinnen Pot",
+        "Wandelclub Mannen op Stap",
+        "Buurthuis De Brug",
+    ]  # the draft (100 m) and the hidden one (120 m) are not public
+    assert page.count == 3
+    buurthuis = page.results[2]
+    # 650 m north of home, as placed: the database measures on the ellipsoid, within 1%.
+    assert buurthuis.distance_m == pytest.approx(650, rel=0.01)
+    assert buurthuis.walking_minutes == 9  # 650 m at 80 m a minute, rounded up
+    assert buurthuis.url == places["buurthuis"].get_absolute_url()
+    assert buurthuis.category_label == "Buurthuis / community centre"
+    assert {flag.code for flag in buurthuis.flags} == {
+        "wheelchair",
+        "hearing_loop",
+        "reduced_rate",
+    }
+    assert set(buurthuis.languages) == {"Nederlands", "Türkçe", "العربية"}
+
+
+def test_an_organisation_without_a_point_is_never_found(places):
+    Organisation.objects.filter(pk=places["theatre"].pk).update(point=None)
+    assert "Toneelgroep Tinnen Pot" not in titles(run(HOME_QUERY))
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        # Free, pay what you can, or a reduced rate.
+        (
+            "reduced_rate=1",
+            ["Wandelclub Mannen op Stap", "Buurthuis De Brug", "Taalcafé Babbel", "LDC De Vlier"],
+        ),
+        ("access=wheelchair", ["Toneelgroep Tinnen Pot", "Buurthuis De Brug"]),
+        ("access=wheelchair&access=hearing_loop", ["Buurthuis De Brug"]),
+        ("access=quiet", ["Taalcafé Babbel"]),
+        ("language=ar", ["Wandelclub Mannen op Stap", "Buurthuis De Brug"]),
+        # Any of the languages; an organisation speaking both is listed once.
+        ("language=ar&language=tr", ["Wandelclub Mannen op Stap", "Buurthuis De Brug"]),
+        ("no_dutch=1", ["Wandelclub Mannen op Stap", "Buurthuis De Brug", "Taalcafé Babbel"]),
+        ("come_alone=1", ["Toneelgroep Tinnen Pot", "LDC De Vlier"]),
+        ("age=seniors", ["LDC De Vlier"]),
+        ("age=children", ["Taalcafé Babbel"]),
+        ("model=community", ["Toneelgroep Tinnen Pot", "Buurthuis De Brug"]),
+        ("model=peers&model=volunteering", ["Wandelclub Mannen op Stap", "Buurthuis De Brug"]),
+        ("category=culture&category=language_cafe", ["Toneelgroep Tinnen Pot", "Taalcafé Babbel"]),
+        ("kind=organisations&access=quiet", ["Taalcafé Babbel"]),
+    ],
+)
+def test_filters(places, filters, expected):
+    assert titles(run(f"{HOME_QUERY}&radius=2400&{filters}")) == expected
+
+
+def test_organisations_ignore_dates_and_the_page_says_so(places):
+    page = run(f"{HOME_QUERY}&radius=2400&when=today")
+    assert page.count == 5
+    assert page.ignored == [("Associations and services", ["when"])]
+
+
+def test_pages_do_not_overlap(places):
+    first = run(f"{HOME_QUERY}&radius=2400&page_size=2")
+    second = run(f"{HOME_QUERY}&radius=2400&page_size=2&page=2")
+    third = run(f"{HOME_QUERY}&radius=2400&page_size=2&page=3")
+    assert (first.count, first.pages) == (5, 3)
+    assert titles(first) + titles(second) + titles(third) == titles(
+        run(f"{HOME_QUERY}&radius=2400")
+    )
+    assert second.first_number == 3
+    assert titles(run(f"{HOME_QUERY}&radius=2400&page_size=2&page=9")) == []
+
+
+def test_markers_are_every_result_up_to_the_limit(places, monkeypatch):
+    page = run(f"{HOME_QUERY}&radius=2400&page_size=2", markers=True)
+    assert [m.title for m in page.markers] == titles(run(f"{HOME_QUERY}&radius=2400"))
+    monkeypatch.setattr(service, "MAX_INLINE_MARKERS", 4)
+    assert run(f"{HOME_QUERY}&radius=2400", markers=True).markers is None
+
+
+def test_nothing_found_suggests_a_wider_radius_and_dropping_a_filter(places):
+    page = run(f"{HOME_QUERY}&radius=400&access=hearing_loop&reduced_rate=1")
+    assert page.count == 0
+    suggested = {(s.radius_m, s.unit): s.count for s in page.suggestions}
+    # Hearing loop and a reduced rate: only the buurthuis, 650 m away, within 10 minutes.
+    # Without the hearing loop, the sports club (300 m, free) is within the 400 m.
+    assert suggested == {(800, None): 1, (None, FilterUnit("access", "hearing_loop")): 1}
+    wider = page.suggestions[0]
+    assert wider.params.radius_m == 800
+    assert wider.params.access == ("hearing_loop",)
+    assert titles(run(f"{HOME_QUERY}&radius=800&access=hearing_loop&reduced_rate=1")) == [
+        "Buurthuis De Brug"
+    ]
+
+
+def test_wider_radii_are_offered_only_when_they_find_more(places):
+    page = run(f"{HOME_QUERY}&radius=50")
+    assert [(s.radius_m, s.count) for s in page.suggestions] == [(400, 2), (800, 3)]
+
+
+def test_nothing_anywhere_suggests_nothing():
+    assert run(f"{HOME_QUERY}&radius=400&access=quiet").suggestions == []
+
+
+def test_the_searched_address_and_its_precision(tmp_path, places):
+    load_gazetteer(tmp_path)
+    location = service.search_location(parse_search(QueryDict(f"address={HOME_ADDRESS}")))
+    assert location.precision == "address"
+    assert not location.is_approximate
+    assert spatial.great_circle_m(location.point, HOME) < 1
+    postcode = service.search_location(parse_search(QueryDict("address=9000")))
+    assert (postcode.precision, postcode.label) == ("postcode", "9000 Gent")
+    assert postcode.is_approximate
+
+
+def test_an_address_without_its_number_is_the_street(tmp_path):
+    load_gazetteer(tmp_path)
+    location = service.search_location(
+        parse_search(QueryDict("address=Sint-Pietersnieuwstraat 9999"))
+    )
+    assert (location.precision, location.label) == ("street", "Sint-Pietersnieuwstraat, 9000 Gent")
+
+
+def test_an_unknown_or_unusable_address_says_so(tmp_path):
+    load_gazetteer(tmp_path)
+    with pytest.raises(service.LocationError) as caught:
+        service.search_location(parse_search(QueryDict("address=Qwxyzstraat 5")))
+    assert caught.value.message == "We could not find this address."
+    with pytest.raises(service.LocationError) as caught:
+        service.search_location(parse_search(QueryDict("address=<script>")))
+    assert not caught.value.unavailable
+    with pytest.raises(service.LocationError):
+        service.search_location(parse_search(QueryDict("radius=400")))
+
+
+def test_bbox_with_and_without_a_location(places):
+    params = parse_search(QueryDict("radius=800"))
+    box = spatial.bbox_around(HOME, 2_000)
+    everything = service.search_bbox(params, bbox=box)
+    assert len(everything.results) == 5
+    assert all(result.distance_m is None for result in everything.results)
+    near = service.search_bbox(params, bbox=box, location=service.Location(HOME, "home", "point"))
+    assert [r.title for r in near.results] == titles(run(f"{HOME_QUERY}&radius=800"))
+    assert not near.truncated
+    few = service.search_bbox(params, bbox=box, limit=2)
+    assert (len(few.results), few.truncated) == (2, True)
+
+
+def test_bbox_around_holds_the_circle():
+    # The box must hold every point of the circle, also on the ellipsoid.
+    box = spatial.bbox_around(HOME, 10_000)
+    for north, east in [(10_000, 0), (-10_000, 0), (0, 10_000), (0, -10_000)]:
+        edge = offset(HOME, north_m=north * 0.999, east_m=east * 0.999)
+        assert box.west <= edge.x <= box.east
+        assert box.south <= edge.y <= box.north
+
+
+# --- more kinds of results ---------------------------------------------------------------
+
+
+class _PrivateSource(OrganisationSource):
+    """A stand-in for neighbours' help offers: private points, distances rounded up to 250 m,
+    found through a coarse point. Uses organisations as its rows, to stay within this app."""
+
+    key = "private"
+    label = "Neighbours"
+    distance_bucket_m = 250
+
+    def base(self):
+        return Organisation.objects.on_map().filter(kind=Organisation.Kind.BUDDY_PROJECT)
+
+    def to_result(self, obj, distance_m):
+        result = super().to_result(obj, distance_m)
+        from dataclasses import replace
+
+        return replace(
+            result,
+            kind=self.key,
+            kind_label=self.label,
+            point=spatial.coarsen(obj.point),
+            address="",
+            approximate=True,
+        )
+
+
+@pytest.fixture
+def private_source():
+    source = registry.register(_PrivateSource())
+    yield source
+    registry.unregister(source.key)
+
+
+def test_kinds_merge_by_distance_and_private_distances_are_rounded(places, private_source):
+    neighbour = Organisation.objects.create(
+        name="Buurvrouw Anna",
+        slug="buurvrouw-anna",
+        kind=Organisation.Kind.BUDDY_PROJECT,
+        point=offset(HOME, north_m=410),
+        status="published",
+    )
+    page = run(f"{HOME_QUERY}&radius=800")
+    assert [(r.kind, r.title) for r in page.results] == [
+        ("organisations", "Toneelgroep Tinnen Pot"),
+        ("organisations", "Wandelclub Mannen op Stap"),
+        ("organisations", "Buurvrouw Anna"),  # organisations see every kind
+        ("private", "Buurvrouw Anna"),
+        ("organisations", "Buurthuis De Brug"),
+    ]
+    anna = page.results[3]
+    assert anna.distance_m == 500  # 410 m, rounded up to whole 250 m
+    assert anna.approximate
+    assert spatial.great_circle_m(anna.point, neighbour.point) > 0  # never the real point
+    assert page.counts == {"organisations": 4, "private": 1}
+
+    only_private = run(f"{HOME_QUERY}&radius=800&kind=private")
+    assert titles(only_private) == ["Buurvrouw Anna"]
+    empty = run(f"{HOME_QUERY}&radius=800&kind=private&access=wheelchair")
+    assert {(s.unit, s.count) for s in empty.suggestions if s.unit} == {
+        (FilterUnit("kind"), 2),  # organisations with wheelchair access within 800 m
+        (FilterUnit("access", "wheelchair"), 1),  # Anna, whatever her access
+    }
+
+
+def test_a_point_outside_every_neighbourhood():
+    assert service.search_neighbourhood(Point(4.0, 50.5, srid=4326)) is None
+
+
+def test_pages_of_several_kinds_do_not_overlap(places, private_source):
+    for north in (210, 440, 700):
+        organisation_at(north, kind=Organisation.Kind.BUDDY_PROJECT)
+    everything = run(f"{HOME_QUERY}&radius=2400&page_size=100")
+    assert everything.count == 11  # 8 organisations, and 3 of them again as private
+    paged = []
+    for number in range(1, 7):
+        page = run(f"{HOME_QUERY}&radius=2400&page_size=2&page={number}")
+        assert page.count == 11
+        paged += [(r.kind, r.id) for r in page.results]
+    assert paged == [(r.kind, r.id) for r in everything.results]
