@@ -36,7 +36,8 @@ messages: $(STAMP)
 	@DEBUG=1 $(PY) manage.py compilemessages --ignore='.venv/*' -v 0
 
 makemessages: $(STAMP)
-	DEBUG=1 $(PY) manage.py makemessages -l nl -l fr -l en --ignore='.venv/*' --ignore='node_modules/*'
+	DEBUG=1 $(PY) manage.py makemessages -l nl -l fr -l en --ignore='.venv/*' --ignore='node_modules/*' \
+		--ignore='static/vendor/*' --ignore='staticfiles/*'
 
 run: $(STAMP) messages
 	DEBUG=1 $(PY) manage.py migrate --no-input -v 0

@@ -7,8 +7,11 @@ and Celery tasks run eagerly. Production sets DATABASE_URL (PostGIS) and CELERY_
 from pathlib import Path
 
 import environ
+from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from core.security import tile_sources
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -42,14 +45,19 @@ INSTALLED_APPS = [
     "rest_framework_gis",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "allauth",
+    "allauth.account",
+    "core",
     "accounts",
     "buurt",
     "activities",
     "maps",
+    "moderation",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -58,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -90,6 +99,14 @@ DATABASES = {
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"].endswith("postgis"):
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    # Web requests run short queries, for which starting parallel workers or compiling with
+    # JIT costs more than it saves: PostGIS functions look expensive to the planner, so it
+    # did both, and a search near an address took 25 ms instead of 10 ms, or 250 ms instead
+    # of 60 ms over a wide radius (bench/search.py).
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "options",
+        env.str("POSTGRES_OPTIONS", default="-c max_parallel_workers_per_gather=0 -c jit=off"),
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -109,7 +126,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 CELERY_TIMEZONE = "Europe/Brussels"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "accounts-retention": {
+        "task": "accounts.tasks.personal_data_retention_task",
+        "schedule": 24 * 60 * 60,  # daily
+    },
+}
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
@@ -155,12 +177,53 @@ MAP_MAX_ZOOM = env.int("MAP_MAX_ZOOM", default=19)
 # Where the maps open when there is nothing to fit them to (Gent, Korenmarkt).
 MAP_DEFAULT_CENTER = (51.0543, 3.7196)
 
+# --- Geocoding (buurt/geocoding) -----------------------------------------------------------
+# Local first; remote services are off until named here, e.g.
+# GEOCODER_CHAIN=gazetteer,postcode,basisregisters,nominatim
+GEOCODER_CHAIN = env.list("GEOCODER_CHAIN", default=["gazetteer", "postcode"])
+# Public services ask who is calling: name the product and a way to reach its operator.
+GEOCODER_USER_AGENT = env.str(
+    "GEOCODER_USER_AGENT", default=f"Buurtkaart/0.1 (+{DEFAULT_FROM_EMAIL})"
+)
+GEOCODER_SCHEME = env.str("GEOCODER_SCHEME", default="https")
+GEOCODER_TIMEOUT = env.float("GEOCODER_TIMEOUT", default=5.0)
+GEOCODER_CACHE_DAYS = env.int("GEOCODER_CACHE_DAYS", default=90)
+GEOCODER_NOMINATIM_DOMAIN = env.str(
+    "GEOCODER_NOMINATIM_DOMAIN", default="nominatim.openstreetmap.org"
+)
+# Public Nominatim allows one request per second, from all our processes together.
+GEOCODER_NOMINATIM_INTERVAL = env.float("GEOCODER_NOMINATIM_INTERVAL", default=1.0)
+GEOCODER_RATE_LIMIT_TIMEOUT = env.float("GEOCODER_RATE_LIMIT_TIMEOUT", default=10.0)
+GEOCODER_PHOTON_DOMAIN = env.str("GEOCODER_PHOTON_DOMAIN", default="photon.komoot.io")
+GEOCODER_BASISREGISTERS_URL = env.str(
+    "GEOCODER_BASISREGISTERS_URL",
+    default="https://api.basisregisters.vlaanderen.be/v2/adresmatch",
+)
+GEOCODER_PDOK_URL = env.str(
+    "GEOCODER_PDOK_URL", default="https://api.pdok.nl/bzk/locatieserver/search/v3_1/free"
+)
+# The Nominatim request slot and the rate limits (log-in, posting, API) live in this cache:
+# production sets CACHE_URL=redis://redis:6379/1 (docker-compose.yml) so that web and worker
+# processes share them; the default counts per process.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    # Counted in the cache (CACHE_URL); a 429 carries Retry-After and a translated message.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    # Generous: address search asks while people type, and an office or a library puts many
+    # readers behind one address.
+    "DEFAULT_THROTTLE_RATES": {"anon": "240/minute", "user": "600/minute"},
+    # The client's address for throttling: see TRUSTED_PROXY_COUNT (0 trusts no header).
+    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Buurtkaart API",
@@ -180,13 +243,81 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+# Preloading asks browsers to use HTTPS for the domain and all its subdomains for good: turn
+# both off when another site on a subdomain still speaks plain HTTP.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # /healthz is probed over plain HTTP inside the compose network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Content Security Policy (django-csp): scripts only from our own static files, or inline with
+# the request's nonce (the folium map script; `request.csp_nonce` in templates). Images may
+# also come from the tile server. Leaflet and OpenLayers set styles through the DOM, which CSP
+# allows; the one inline <style> (Swagger UI's page) carries the nonce too.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF, csp.NONCE],
+        "img-src": [csp.SELF, "data:", *tile_sources(MAP_TILE_URL)],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.NONE],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    },
+}
+
+# --- Accounts (django-allauth) ---------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:dashboard"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a link preview in a mail client must not confirm
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_GET = False  # no state change through GET
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None  # ask ("remember me")
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Buurtkaart] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Behind N reverse proxies the client IP is the Nth address from the right in X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXY_COUNT = ALLAUTH_TRUSTED_PROXY_COUNT  # core.ratelimit, for posting and contacting
+# Counted in the cache (CACHE_URL): share it between processes in production.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "5/m/ip,5/m/key",  # 5 failed tries per minute per IP and per e-mail
+    "login": "30/m/ip",
+    "signup": "10/m/ip",
+    "reset_password": "10/m/ip,3/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+}
+# Personal data: how long things are kept (see accounts/personal_data.py, templates/accounts/
+# privacy.html). A daily beat task deletes what has expired.
+ACCOUNT_INACTIVE_RETENTION_DAYS = env.int("ACCOUNT_INACTIVE_RETENTION_DAYS", default=3 * 365)
+ACCOUNT_UNVERIFIED_RETENTION_DAYS = env.int("ACCOUNT_UNVERIFIED_RETENTION_DAYS", default=30)
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
+INVITATION_RETENTION_DAYS = env.int("INVITATION_RETENTION_DAYS", default=90)
+# Links in e-mails sent by background tasks (no request to take the host from).
+SITE_URL = env.str(
+    "SITE_URL",
+    default=f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+    if ALLOWED_HOSTS and not DEBUG
+    else "http://127.0.0.1:8000",
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -198,6 +329,26 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Django's own handler of the development server's request log, without query
+        # strings: a search URL carries the address someone typed (config/log_filters.py).
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["without_query_strings"],
+        },
+    },
+    "filters": {"without_query_strings": {"()": "config.log_filters.WithoutQueryStrings"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "loggers": {
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
