@@ -1,17 +1,22 @@
-"""Accounts in a real browser: sign up, confirm by the e-mail, log out, log in, switch language."""
+"""Accounts in a real browser: sign up, confirm by the e-mail, log out, log in, switch language,
+then report an item in the language just chosen."""
 
 import re
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 from accounts.models import User
+from moderation.models import Report
+from tests.factories import OrganisationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PASSWORD = "lang-en-sterk-buurtwachtwoord-2026"
 
 
-def test_sign_up_confirm_log_in_and_switch_language(
+def test_sign_up_confirm_log_in_switch_language_and_report(
     page, live_server, local_tiles, mailoutbox, requested_urls, page_errors
 ):
     page.goto(live_server.url + "/privacy/")
@@ -41,6 +46,20 @@ def test_sign_up_confirm_log_in_and_switch_language(
     page.get_by_role("button", name="Change").click()
     page.wait_for_function("document.documentElement.lang === 'nl'")
     assert page.url == live_server.url + "/account/"
+
+    # Now in Dutch: the labels are the Dutch translations of the English msgids.
+    with translation.override("nl"):
+        report, spam, send, thanks = map(
+            gettext,
+            ["Report this", "It is spam or advertising", "Send the report", "Thank you"],
+        )
+    organisation = OrganisationFactory(name="Buurttheater De Koekoek")
+    page.goto(live_server.url + organisation.get_absolute_url())
+    page.get_by_role("link", name=report).click()
+    page.get_by_label(spam).check()
+    page.get_by_role("button", name=send).click()
+    page.get_by_role("heading", name=thanks).wait_for()
+    assert Report.objects.get().reporter.email == "nieuwe.bewoner@example.org"
 
     assert page_errors == []
     assert all(url.startswith(live_server.url) for url in requested_urls), requested_urls

@@ -1,10 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from accounts import services
 from accounts.models import User
+from core.commands import HelpfulCommand
 
 
-class Command(BaseCommand):
+class Command(HelpfulCommand):
     help = (
         "Make an existing account a moderator (it may verify organisations and workers and "
         "moderate posts); its e-mail address counts as confirmed."

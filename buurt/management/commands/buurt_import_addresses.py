@@ -2,15 +2,16 @@ import os
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
 from buurt.geocoding.importer import FORMATS, ImportFileError, addresses_import
+from core.commands import HelpfulCommand
 
 
-class Command(BaseCommand):
+class Command(HelpfulCommand):
     help = gettext_lazy(
         "Import an open address file into the local address search: BeST Address CSV "
         "(Belgium) or a CSV derived from the Dutch BAG. Running it again updates the same "

@@ -1,12 +1,12 @@
-import argparse
 import sys
 
-from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
 from buurt.importers import ImportSourceError, neighbourhoods_import
+from core.commands import HelpfulCommand
 
 EXAMPLES = gettext_lazy(
     """examples:
@@ -22,11 +22,9 @@ EXAMPLES = gettext_lazy(
 )
 
 
-class _HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
-    """Django's option order, with the paragraphs and examples kept as written."""
+class Command(HelpfulCommand):
+    examples = EXAMPLES
 
-
-class Command(BaseCommand):
     help = gettext_lazy(
         """Import neighbourhood boundaries (buurten, wijken, statistical sectors) from a GIS file.
 
@@ -40,12 +38,6 @@ duplicates. Features without a code or without a shape are skipped and listed at
 Either everything is saved or nothing; with --dry-run nothing is saved. After an import every
 organisation is placed again in the neighbourhood around its address."""
     )
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        kwargs.setdefault("formatter_class", _HelpFormatter)
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.epilog = str(EXAMPLES)
-        return parser
 
     def add_arguments(self, parser):
         parser.add_argument(

@@ -1,11 +1,10 @@
-import argparse
-
-from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from buurt.demo import demo_scale, demo_seed
 from buurt.models import Organisation
+from core.commands import HelpfulCommand
 
 EXAMPLES = gettext_lazy(
     """examples:
@@ -20,11 +19,9 @@ EXAMPLES = gettext_lazy(
 )
 
 
-class _HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
-    """Django's option order, with the paragraphs and examples kept as written."""
+class Command(HelpfulCommand):
+    examples = EXAMPLES
 
-
-class Command(BaseCommand):
     help = gettext_lazy(
         """Fill the map with demo data for Gent, to try Buurtkaart out or to show it.
 
@@ -36,12 +33,6 @@ them. All of it is marked as demo data, and the names end in "(demo)".
 Running it again updates the demo data and never makes duplicates. Organisations you added
 yourself are left alone."""
     )
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        kwargs.setdefault("formatter_class", _HelpFormatter)
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.epilog = str(EXAMPLES)
-        return parser
 
     def add_arguments(self, parser):
         parser.add_argument(
