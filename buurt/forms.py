@@ -2,6 +2,8 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from moderation.forms import PersonalDataPreviewMixin
+
 from .models import Organisation
 
 
@@ -11,11 +13,14 @@ def _formfield(field, **kwargs):
     return field.formfield(**kwargs)
 
 
-class OrganisationEditForm(forms.ModelForm):
+class OrganisationEditForm(PersonalDataPreviewMixin, forms.ModelForm):
     """What an organisation's members keep up to date themselves.
 
     Name, kind, status and verification stay with moderators. The point is derived from the
-    address by organisation_save (or set on the admin map)."""
+    address by organisation_save (or set on the admin map). Free text is checked for
+    personal data before it is published."""
+
+    personal_data_fields = ("description", "opening_hours")
 
     class Meta:
         model = Organisation

@@ -128,3 +128,22 @@ def test_a_moderator_editing_on_behalf_is_audited(client, organisation):
     assert entry.action == AuditEntry.Action.EDIT_ON_BEHALF
     assert entry.actor == moderator
     assert entry.target == organisation
+
+
+def test_personal_data_in_the_description_asks_for_a_check_before_publishing(client, organisation):
+    client.force_login(MembershipFactory(organisation=organisation).user)
+    url = reverse("buurt:organisation-edit", args=[organisation.slug])
+    text = "Bel gerust naar Mieke op 0470 12 34 56, zij komt je halen."
+
+    response = client.post(url, form_data(description=text))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Check before publishing: this looks like personal data." in html
+    assert "0470 12 34 56" in html
+    organisation.refresh_from_db()
+    assert organisation.description != text  # nothing saved yet
+
+    response = client.post(url, form_data(description=text, personal_data_confirmed="on"))
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.description == text
