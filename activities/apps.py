@@ -5,3 +5,23 @@ from django.utils.translation import gettext_lazy as _
 class ActivitiesConfig(AppConfig):
     name = "activities"
     verbose_name = _("Activities")
+
+    def ready(self):
+        from accounts import personal_data
+        from maps.search.registry import register as register_search
+        from moderation import registry
+
+        from . import moderated, services
+        from .models import Activity
+        from .search import ActivitySource
+
+        registry.register(
+            Activity,
+            authors=moderated.activity_authors,
+            public_queryset=lambda: Activity.objects.published(),
+            title=lambda activity: activity.title,
+            text_fields=("title", "description", "cancel_notice", "welcome_person_name"),
+            needs_review=services.activity_needs_review,
+        )
+        register_search(ActivitySource())
+        personal_data.register_exporter("activity_registrations", moderated.registrations_export)

@@ -1,0 +1,311 @@
+"""Activities of organisations, their materialised occurrences and registrations."""
+
+import re
+import zoneinfo
+
+from django.contrib.gis.db import models
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from buurt.models import GeocodeStatus, Language, Neighbourhood, NetworkModel, Organisation
+from core.images import CleanImageField
+from moderation.states import ModerationState
+
+from .querysets import ActivityQuerySet, OccurrenceQuerySet
+
+MAX_DESCRIPTION_CHARS = 10_000
+DEFAULT_TIME_ZONE = "Europe/Brussels"
+# Markdown is sanitised when shown, but a script tag is never meant: refuse it with a message.
+SCRIPT_TAG = re.compile(r"<\s*/?\s*script", re.IGNORECASE)
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            _("%(zone)s is not a known time zone."), code="time_zone", params={"zone": value}
+        ) from None
+
+
+class Activity(models.Model):
+    class Category(models.TextChoices):
+        CULTURE = "culture", _("Culture and creativity")
+        SPORTS = "sports", _("Sports and movement")
+        MEAL = "meal", _("Meal and coffee")
+        CONVERSATION = "conversation", _("Conversation and language")
+        PEER_GROUP = "peer_group", _("Peer group")
+        LEARNING = "learning", _("Learning and workshops")
+        OUTING = "outing", _("Walk or outing")
+        VOLUNTEERING = "volunteering", _("Volunteering")
+        OTHER = "other", _("Other")
+
+    class Venue(models.TextChoices):
+        ORGANISATION = "organisation", _("At the organisation's place")
+        ADDRESS = "address", _("At another address")
+        ONLINE = "online", _("Online")
+        PHONE = "phone", _("By phone")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+        ARCHIVED = "archived", _("Archived")
+
+    class Cost(models.TextChoices):
+        FREE = "free", _("Free")
+        PAID = "paid", _("Paid")
+        PAY_WHAT_YOU_CAN = "pay_what_you_can", _("Pay what you can")
+
+    class AgeGroup(models.TextChoices):
+        ALL = "all", _("All ages")
+        CHILDREN = "children", _("Children")
+        YOUTH = "youth", _("Young people")
+        ADULTS = "adults", _("Adults")
+        SENIORS = "seniors", _("Seniors")
+
+    class Audience(models.TextChoices):
+        EVERYONE = "everyone", _("Everyone")
+        SENIORS = "seniors", _("Seniors")
+        YOUTH = "youth", _("Youth")
+        FAMILIES = "families", _("Families")
+        WOMEN = "women", _("Women")
+        PEERS = "peers", _("Peers with a shared experience")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="activities",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        validators=[MaxLengthValidator(MAX_DESCRIPTION_CHARS)],
+        help_text=_("Plain text or Markdown."),
+    )
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices)
+    picture = CleanImageField(_("picture"), upload_to="activities/pictures/", blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+
+    venue = models.CharField(
+        _("where"), max_length=20, choices=Venue.choices, default=Venue.ORGANISATION
+    )
+    street_address = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("municipality"), max_length=100, blank=True)
+    # The organisation's point for its own place, the geocoded address otherwise; none online.
+    point = models.PointField(_("location"), geography=True, srid=4326, null=True, blank=True)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        verbose_name=_("neighbourhood"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+    )
+    geocode_status = models.CharField(
+        _("placing on the map"),
+        max_length=20,
+        choices=GeocodeStatus.choices,
+        default=GeocodeStatus.NONE,
+    )
+
+    # When: the first occurrence, and an optional RFC 5545 rule in the activity's time zone.
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    time_zone = models.CharField(
+        _("time zone"), max_length=60, default=DEFAULT_TIME_ZONE, validators=[validate_time_zone]
+    )
+    rrule = models.CharField(
+        _("repeat rule (RFC 5545)"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example FREQ=WEEKLY;BYDAY=TU. Empty for a one-off activity."),
+    )
+    exception_dates = models.JSONField(_("exception dates"), default=list, blank=True)
+    extra_dates = models.JSONField(_("extra dates"), default=list, blank=True)
+
+    cost = models.CharField(_("cost"), max_length=20, choices=Cost.choices, default=Cost.FREE)
+    price = models.DecimalField(
+        _("price (euro)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    reduced_rate = models.BooleanField(_("reduced rate (UiTPAS / kansentarief)"), default=False)
+    wheelchair_accessible = models.BooleanField(_("wheelchair accessible"), default=False)
+    hearing_loop = models.BooleanField(_("hearing loop"), default=False)
+    quiet_space = models.BooleanField(_("quiet space"), default=False)
+    child_friendly = models.BooleanField(_("child-friendly"), default=False)
+    languages = models.ManyToManyField(
+        Language, verbose_name=_("languages spoken"), blank=True, related_name="+"
+    )
+    no_dutch_needed = models.BooleanField(_("no Dutch needed"), default=False)
+    come_alone = models.BooleanField(_("you can come alone"), default=False)
+    welcome_person = models.BooleanField(_("a welcome person waits for you"), default=False)
+    welcome_person_name = models.CharField(
+        _("first name of the welcome person"), max_length=60, blank=True
+    )
+    age_group = models.CharField(
+        _("age group"), max_length=20, choices=AgeGroup.choices, default=AgeGroup.ALL
+    )
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=Audience.choices, default=Audience.EVERYONE
+    )
+    network_models = models.ManyToManyField(
+        NetworkModel, verbose_name=_("network-strengthening models"), blank=True, related_name="+"
+    )
+    registration_required = models.BooleanField(_("registration required"), default=False)
+    capacity = models.PositiveIntegerField(
+        _("places per occurrence"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty for no limit."),
+    )
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    cancel_notice = models.TextField(_("cancellation notice"), blank=True, max_length=1000)
+    moderation_state = models.CharField(
+        _("moderation"),
+        max_length=20,
+        choices=ModerationState.choices,
+        default=ModerationState.APPROVED,
+        db_index=True,
+    )
+    uit_id = models.CharField(
+        _("UiTdatabank identifier"), max_length=300, null=True, blank=True, unique=True
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("activities:detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        for name in ("title", "description", "welcome_person_name", "cancel_notice"):
+            if SCRIPT_TAG.search(getattr(self, name) or ""):
+                errors[name] = _("Remove the <script> tag: write plain text or Markdown.")
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The end must be after the start.")
+        if self.venue == self.Venue.ADDRESS and not self.street_address:
+            errors["street_address"] = _("Give the address where the activity takes place.")
+        if self.cost == self.Cost.PAID and self.price is None:
+            errors["price"] = _("Give the price, or choose free or pay what you can.")
+        if self.capacity is not None and not self.registration_required:
+            errors["capacity"] = _("A number of places needs registrations.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_recurring(self) -> bool:
+        return bool(self.rrule or self.extra_dates)
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status in (self.Status.PUBLISHED, self.Status.CANCELLED)
+            and self.moderation_state == ModerationState.APPROVED
+        )
+
+    @property
+    def address(self) -> str:
+        if self.venue == self.Venue.ORGANISATION:
+            return self.organisation.address
+        if self.venue == self.Venue.ADDRESS:
+            return ", ".join(
+                p for p in (self.street_address, f"{self.postcode} {self.city}".strip()) if p
+            )
+        return ""
+
+    @property
+    def accessibility(self) -> list[str]:
+        flags = ("wheelchair_accessible", "hearing_loop", "quiet_space", "child_friendly")
+        return [self._meta.get_field(f).verbose_name for f in flags if getattr(self, f)]
+
+
+class Occurrence(models.Model):
+    """One date of an activity, materialised so that "this week near me" is an indexed query."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="occurrences"
+    )
+    starts_at = models.DateTimeField(_("starts"), db_index=True)
+    ends_at = models.DateTimeField(_("ends"))
+    is_cancelled = models.BooleanField(_("cancelled"), default=False)
+
+    objects = OccurrenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("occurrence")
+        verbose_name_plural = _("occurrences")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "starts_at"], name="occurrence_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.activity} · {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Registration(models.Model):
+    """A place at one occurrence: by a resident for themselves, or by a worker for someone
+    named by first name or pseudonym only."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITING = "waiting", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    occurrence = models.ForeignKey(
+        Occurrence,
+        verbose_name=_("occurrence"),
+        on_delete=models.CASCADE,
+        related_name="registrations",
+    )
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="activity_registrations",
+    )
+    name = models.CharField(
+        _("first name or pseudonym"),
+        max_length=60,
+        help_text=_("Only a first name or a pseudonym: no full names."),
+    )
+    for_someone_else = models.BooleanField(_("registered by a worker"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.CONFIRMED
+    )
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.name} · {self.occurrence}"

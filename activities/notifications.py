@@ -1,0 +1,71 @@
+"""E-mails about registrations: to the organisation, and reminders to the people registered."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Occurrence, Registration
+
+
+def _organisation_address(occurrence: Occurrence) -> str:
+    activity = occurrence.activity
+    return activity.contact_email or activity.organisation.email
+
+
+def registration_notify(*, registration_id: int, event: str) -> int:
+    """'new': tell the organisation; 'moved_up': tell the person their place is confirmed."""
+    registration = (
+        Registration.objects.select_related("occurrence__activity__organisation", "user")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None:
+        return 0
+    context = {"registration": registration, "occurrence": registration.occurrence}
+    if event == "new":
+        recipient = _organisation_address(registration.occurrence)
+        template = "activities/email/registration_new"
+    else:
+        recipient = registration.user.email
+        template = "activities/email/registration_moved_up"
+    if not recipient:
+        return 0
+    with translation.override("nl"):
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        body = render_to_string(f"{template}.txt", context)
+    return EmailMessage(subject, body, None, [recipient]).send()
+
+
+def reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Remind everyone with a confirmed place at an occurrence that starts tomorrow (local)."""
+    now = now or timezone.now()
+    tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
+    due = (
+        Registration.objects.filter(
+            status=Registration.Status.CONFIRMED,
+            reminded_at__isnull=True,
+            occurrence__is_cancelled=False,
+            occurrence__in=Occurrence.objects.between(tomorrow, tomorrow),
+        )
+        .select_related("occurrence__activity__organisation", "user")
+        .order_by("pk")
+    )
+    sent = 0
+    for registration in due:
+        with transaction.atomic():
+            claimed = Registration.objects.filter(
+                pk=registration.pk, reminded_at__isnull=True
+            ).update(reminded_at=now)
+            if not claimed:
+                continue  # another worker sent it
+            context = {"registration": registration, "occurrence": registration.occurrence}
+            with translation.override("nl"):
+                subject = render_to_string("activities/email/reminder_subject.txt", context).strip()
+                body = render_to_string("activities/email/reminder.txt", context)
+            sent += EmailMessage(subject, body, None, [registration.user.email]).send()
+    return sent

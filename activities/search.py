@@ -1,0 +1,168 @@
+"""Activities as a kind of map-search result (maps.search.registry).
+
+One result per activity, at its venue, with its next date. Online and by-phone activities
+have no point and so are not on the map. Without a "when" filter an activity is found while
+it has a date to come; with one, when it has a (not cancelled) date in that period.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+
+from django.db.models import Exists, Min, OuterRef, Q
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from maps.search.params import Access, AgeGroup, FilterUnit, SearchParams
+from maps.search.registry import Flag, SearchResult, SearchSource
+
+from .models import Activity, Occurrence
+
+NOTHING = Q(pk__in=[])
+FLAG_FIELDS = (
+    ("wheelchair", "wheelchair_accessible"),
+    ("hearing_loop", "hearing_loop"),
+    ("quiet", "quiet_space"),
+    ("child_friendly", "child_friendly"),
+    ("reduced_rate", "reduced_rate"),
+    ("welcome_person", "welcome_person"),
+    ("come_alone", "come_alone"),
+)
+ACCESS_FIELDS = {
+    Access.WHEELCHAIR: "wheelchair_accessible",
+    Access.HEARING_LOOP: "hearing_loop",
+    Access.QUIET: "quiet_space",
+}
+AGE_GROUPS = {
+    AgeGroup.CHILDREN: Q(age_group__in=["all", "children"]) | Q(child_friendly=True),
+    AgeGroup.YOUTH: Q(age_group__in=["all", "youth"]),
+    AgeGroup.ADULTS: Q(age_group__in=["all", "adults"]),
+    AgeGroup.SENIORS: Q(age_group__in=["all", "seniors"]),
+}
+AFFORDABLE = Q(cost__in=[Activity.Cost.FREE, Activity.Cost.PAY_WHAT_YOU_CAN]) | Q(reduced_rate=True)
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def _dates(first: datetime.date | None, last: datetime.date | None) -> Exists:
+    occurrences = Occurrence.objects.filter(
+        activity=OuterRef("pk"), is_cancelled=False, ends_at__gte=timezone.now()
+    )
+    if first:
+        occurrences = occurrences.filter(starts_at__gte=_day_start(first))
+    if last:
+        occurrences = occurrences.filter(
+            starts_at__lt=_day_start(last + datetime.timedelta(days=1))
+        )
+    return Exists(occurrences)
+
+
+class ActivitySource(SearchSource):
+    key = "activities"
+    label = _("Activities")
+    categories = tuple(Activity.Category.choices)
+    filters = frozenset(
+        {
+            "category",
+            "when",
+            "reduced_rate",
+            "access",
+            "language",
+            "no_dutch",
+            "come_alone",
+            "age",
+            "model",
+        }
+    )
+
+    def base(self):
+        return Activity.objects.published().filter(
+            status=Activity.Status.PUBLISHED, point__isnull=False
+        )
+
+    def filter_q(self, params: SearchParams) -> dict[FilterUnit, Q]:
+        conditions: dict[FilterUnit, Q] = {FilterUnit("upcoming"): Q(_dates(None, None))}
+        for unit in params.filter_units():
+            condition = self._condition(unit, params)
+            if condition is not None:
+                conditions[unit] = condition
+        return conditions
+
+    def _condition(self, unit: FilterUnit, params: SearchParams) -> Q | None:
+        name, value = unit.name, unit.value
+        if name == "category":
+            codes = [c for c in params.categories if c in Activity.Category.values]
+            return Q(category__in=codes) if codes else NOTHING
+        if name == "when":
+            period = params.period()
+            return Q(_dates(*period)) if period else None
+        if name == "reduced_rate":
+            return AFFORDABLE
+        if name == "access":
+            return Q(**{ACCESS_FIELDS[value]: True})
+        if name == "language":
+            links = Activity.languages.through.objects.filter(
+                activity=OuterRef("pk"), language_id__in=params.languages
+            )
+            return Q(Exists(links))
+        if name == "no_dutch":
+            return Q(no_dutch_needed=True)
+        if name == "come_alone":
+            return Q(come_alone=True) | Q(welcome_person=True)
+        if name == "age":
+            return AGE_GROUPS[value]
+        if name == "model":
+            links = Activity.network_models.through.objects.filter(
+                activity=OuterRef("pk"), networkmodel_id__in=params.models
+            )
+            return Q(Exists(links))
+        return None
+
+    def prepare(self, queryset):
+        upcoming = Q(occurrences__is_cancelled=False, occurrences__ends_at__gte=timezone.now())
+        return (
+            queryset.select_related("organisation")
+            .prefetch_related("languages")
+            .annotate(next_start=Min("occurrences__starts_at", filter=upcoming))
+        )
+
+    def to_result(self, obj: Activity, distance_m: int | None) -> SearchResult:
+        labels = _labels(get_language())
+        return SearchResult(
+            kind=self.key,
+            kind_label=labels["self"],
+            id=obj.pk,
+            title=obj.title,
+            url=obj.get_absolute_url(),
+            point=obj.point,
+            distance_m=distance_m,
+            category=obj.category,
+            category_label=labels["categories"].get(obj.category, obj.category),
+            next_occurrence=getattr(obj, "next_start", None),
+            cost=obj.cost,
+            cost_label=labels["costs"].get(obj.cost, obj.cost),
+            flags=tuple(flag for field, flag in labels["flags"] if getattr(obj, field)),
+            address=obj.address,
+            phone=obj.contact_phone,
+            summary=Truncator(obj.description).words(30),
+            languages=tuple(language.name_local for language in obj.languages.all()),
+        )
+
+
+@functools.lru_cache(maxsize=16)
+def _labels(language: str) -> dict:
+    fields = Activity._meta
+    return {
+        "self": str(ActivitySource.label),
+        "categories": {code: str(label) for code, label in Activity.Category.choices},
+        "costs": {code: str(label) for code, label in Activity.Cost.choices},
+        "flags": [
+            (field, Flag(code, str(fields.get_field(field).verbose_name)))
+            for code, field in FLAG_FIELDS
+        ],
+    }

@@ -1,0 +1,136 @@
+"""Reads that feed the agenda, the detail page, the dashboard and the feeds."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts import policy
+
+from .models import Activity, Occurrence, Registration
+
+
+@dataclass(frozen=True)
+class AgendaFilter:
+    """What a visitor chose on the agenda. Dates are local days, inclusive."""
+
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    categories: tuple[str, ...] = ()
+    neighbourhood: str = ""  # a neighbourhood code
+    organisation: str = ""  # an organisation slug
+    reduced_rate: bool = False
+    access: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    come_alone: bool = False
+    extra: dict = field(default_factory=dict, compare=False)
+
+
+ACCESS_FIELDS = {
+    "wheelchair": "wheelchair_accessible",
+    "hearing_loop": "hearing_loop",
+    "quiet": "quiet_space",
+    "child_friendly": "child_friendly",
+}
+AFFORDABLE = Q(cost__in=[Activity.Cost.FREE, Activity.Cost.PAY_WHAT_YOU_CAN]) | Q(reduced_rate=True)
+
+
+def activity_filter_q(filters: AgendaFilter) -> Q:
+    """The conditions on the activity itself (all but the dates)."""
+    conditions = Q()
+    if filters.categories:
+        conditions &= Q(category__in=filters.categories)
+    if filters.neighbourhood:
+        conditions &= Q(neighbourhood__code=filters.neighbourhood)
+    if filters.organisation:
+        conditions &= Q(organisation__slug=filters.organisation)
+    if filters.reduced_rate:
+        conditions &= AFFORDABLE
+    for code in filters.access:
+        conditions &= Q(**{ACCESS_FIELDS[code]: True})
+    if filters.languages:
+        links = Activity.languages.through.objects.filter(
+            activity=OuterRef("pk"), language_id__in=filters.languages
+        )
+        conditions &= Q(Exists(links))
+    if filters.come_alone:
+        conditions &= Q(come_alone=True) | Q(welcome_person=True)
+    return conditions
+
+
+def agenda_occurrences(
+    filters: AgendaFilter, *, now: datetime.datetime | None = None
+) -> QuerySet[Occurrence]:
+    """Public occurrences still to come (or under way) that pass the filters, soonest first."""
+    activities = Activity.objects.published().filter(activity_filter_q(filters))
+    return (
+        Occurrence.objects.filter(activity__in=activities)
+        .upcoming(now=now)
+        .between(filters.date_from, filters.date_to)
+        .select_related("activity__organisation", "activity__neighbourhood")
+        .order_by("starts_at", "pk")
+    )
+
+
+def feed_activities(filters: AgendaFilter) -> QuerySet[Activity]:
+    """Public activities for an iCal feed: the activity-level filters (a feed has no end),
+    series and the one-off activities of the last month onwards."""
+    recent = timezone.now() - datetime.timedelta(days=30)
+    return (
+        Activity.objects.published()
+        .filter(activity_filter_q(filters))
+        .filter(~Q(rrule="") | Q(ends_at__gte=recent))
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch(
+                "occurrences",
+                queryset=Occurrence.objects.filter(is_cancelled=True),
+                to_attr="cancelled_occurrences",
+            )
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def activity_public(pk: int) -> Activity | None:
+    return Activity.objects.published().select_related("organisation").filter(pk=pk).first()
+
+
+def upcoming_occurrences(activity: Activity, *, limit: int = 12) -> list[Occurrence]:
+    confirmed = Count("registrations", filter=Q(registrations__status="confirmed"))
+    return list(
+        activity.occurrences.upcoming().annotate(confirmed=confirmed).order_by("starts_at")[:limit]
+    )
+
+
+def activities_editable_by(user) -> QuerySet[Activity]:
+    """The activities of the organisations this user may edit (policy.can_edit_organisation)."""
+    return Activity.objects.filter(
+        organisation__in=policy.organisations_editable_by(user)
+    ).select_related("organisation")
+
+
+def occurrences_editable_by(user) -> QuerySet[Occurrence]:
+    return Occurrence.objects.filter(activity__in=activities_editable_by(user)).select_related(
+        "activity__organisation"
+    )
+
+
+def registrations_of(activity: Activity) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(occurrence__activity=activity)
+        .select_related("occurrence", "user")
+        .order_by("occurrence__starts_at", "status", "created_at", "pk")
+    )
+
+
+def my_registrations(user) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(user=user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .filter(occurrence__ends_at__gte=timezone.now())
+        .select_related("occurrence__activity")
+    )
