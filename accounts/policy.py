@@ -112,3 +112,31 @@ def can_accept_invitation(user, invitation: Invitation) -> bool:
             user=user, email__iexact=invitation.email, verified=True
         ).exists()
     )
+
+
+# --- Neighbour help -------------------------------------------------------------------------
+
+
+def is_verified_account(user) -> bool:
+    """An account that confirmed its e-mail address (the accounts' verification step), or that
+    a moderator vouches for. Unverified accounts browse but cannot contact or be contacted."""
+    if not is_resident(user):
+        return False
+    if is_moderator(user) or is_verified_worker(user):
+        return True
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def can_contact_neighbours(user) -> bool:
+    """Offer help, ask for help, answer and send relayed messages."""
+    return is_verified_account(user)
+
+
+def can_ask_on_behalf(user) -> bool:
+    """Verified workers ask for help on behalf of a client (a first name or pseudonym)."""
+    return is_verified_worker(user)
+
+
+def can_see_help_load(user) -> bool:
+    """The load per helper and neighbourhood: coordinators and moderators."""
+    return is_coordinator(user)

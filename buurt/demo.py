@@ -124,6 +124,13 @@ def demo_seed(*, progress: bool = False) -> SeedResult:
             result.organisations_created += 1
         else:
             result.organisations_updated += 1
+
+    from neighbourhelp.demo import help_demo_seed  # the app builds on buurt, not the reverse
+
+    help_demo_seed()
+    from activities.demo import activities_demo_seed  # idem
+
+    activities_demo_seed()
     return result
 
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "activities",
     "maps",
     "moderation",
+    "neighbourhelp",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +131,19 @@ CELERY_BEAT_SCHEDULE: dict = {
     "accounts-retention": {
         "task": "accounts.tasks.personal_data_retention_task",
         "schedule": 24 * 60 * 60,  # daily
+    },
+    # Occurrences a year ahead, and reminders the day before (each registration once).
+    "activities-occurrences": {
+        "task": "activities.tasks.occurrences_refresh_task",
+        "schedule": 24 * 60 * 60,
+    },
+    "activities-reminders": {
+        "task": "activities.tasks.reminders_send_task",
+        "schedule": 60 * 60,
+    },
+    "neighbourhelp-housekeeping": {
+        "task": "neighbourhelp.tasks.help_housekeeping_task",
+        "schedule": 6 * 60 * 60,  # reminders, expiry, closing requests, resuming paused offers
     },
 }
 

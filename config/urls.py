@@ -18,8 +18,10 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("moderation.urls")),
+    path("", include("activities.urls")),
     path("", include("buurt.urls")),
     path("", include("maps.urls")),
+    path("", include("neighbourhelp.urls")),
 ]
 
 # django-allauth's rate limits answer with this page (status 429).

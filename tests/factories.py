@@ -102,3 +102,34 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     role = Membership.Role.EDITOR
     token = factory.Sequence(lambda n: f"token-{n}-abcdefghijklmnopqrstuvwxyz")
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+
+
+# --- Activities ---------------------------------------------------------------------------------
+
+
+def brussels(*args):
+    """An aware datetime in Europe/Brussels: brussels(2026, 10, 20, 19, 30)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime(*args, tzinfo=ZoneInfo("Europe/Brussels"))
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    """Saved through activities.services.activity_save, so its occurrences exist."""
+
+    class Meta:
+        model = "activities.Activity"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Activiteit {n}")
+    category = "culture"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=2))
+    ends_at = factory.LazyAttribute(lambda a: a.starts_at + timedelta(hours=2))
+    status = "published"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from activities.services import activity_save
+
+        return activity_save(activity=model_class(*args, **kwargs))

@@ -80,13 +80,89 @@ def _moderated_organisation(**kwargs) -> dict:
     return {"key": "buurt.organisation", "pk": _organisation(**kwargs).pk}
 
 
+def _help_offer(**kwargs) -> dict:
+    from .neighbourhelp.helpers import made_offer
+
+    return {"pk": made_offer(**kwargs).pk}
+
+
+def _help_request(**kwargs) -> dict:
+    from .neighbourhelp.helpers import made_request
+
+    return {"pk": made_request(**kwargs).pk}
+
+
+def _help_match() -> dict:
+    from .neighbourhelp.helpers import made_match
+
+    return {"pk": made_match().pk}
+
+
+def _help_renew_wrong_token() -> dict:
+    from .neighbourhelp.helpers import made_offer
+
+    return {"pk": made_offer().pk, "token": "not-the-token"}
+
+
+HELP_PENDING = {"moderation_state": "pending"}
 DRAFT = {"status": Organisation.Status.DRAFT}
+
+
+def _activity(**kwargs) -> dict:
+    organisation = _organisation()
+    activity = factories.ActivityFactory(
+        organisation=organisation, registration_required=True, **kwargs
+    )
+    return {"pk": activity.pk}
+
+
+def _occurrence(**kwargs) -> dict:
+    activity = factories.ActivityFactory(organisation=_organisation(), **kwargs)
+    return {"pk": activity.occurrences.first().pk}
+
+
+def _registration() -> dict:
+    activity = factories.ActivityFactory(organisation=_organisation(), registration_required=True)
+    from activities.models import Registration
+
+    registration = Registration.objects.create(
+        occurrence=activity.occurrences.first(), user=factories.UserFactory(), name="Ann"
+    )
+    return {"pk": registration.pk}
+
+
+ACTIVITY_FORM = {
+    "title": "Gekaapt",
+    "category": "culture",
+    "venue": "online",
+    "date": "2030-01-01",
+    "start_time": "10:00",
+    "end_time": "11:00",
+    "repeat": "none",
+    "cost": "free",
+    "age_group": "all",
+    "audience": "everyone",
+}
 PROFILE = {"description": "Gekaapt", "content_language": "nl", "cost": "free"}
 
 CASES: list[Case] = [
     # buurt
     Case("buurt:organisation-edit", _slug, data=PROFILE),
     Case("buurt:organisation-detail", lambda: _slug(**DRAFT), ("get",), anonymous=404),
+    # activities: the members' pages are 404 to outsiders; drafts are not public
+    Case("activities:create", _slug, data=ACTIVITY_FORM),
+    Case("activities:edit", _activity, data=ACTIVITY_FORM),
+    Case("activities:publish", lambda: _activity(status="draft"), ("post",)),
+    Case("activities:cancel", _activity, ("post",), data={"notice": "weg"}),
+    Case("activities:archive", _activity, ("post",)),
+    Case("activities:duplicate", _activity, ("post",)),
+    Case("activities:occurrence-cancel", _occurrence, ("post",)),
+    Case("activities:registrations", _activity, ("get",)),
+    Case("activities:registrations-csv", _activity, ("get",)),
+    Case("activities:detail", lambda: _activity(status="draft"), ("get",), anonymous=404),
+    Case("activities:register", lambda: _occurrence(status="draft"), ("post",)),
+    Case("activities:registration-cancel", _registration, ("post",)),
+    Case("activities:organisation-ics", lambda: _slug(**DRAFT), ("get",), anonymous=404),
     # accounts: members, invitations, leaving
     Case("accounts:organisation-members", _slug, ("get",)),
     Case(
@@ -117,13 +193,28 @@ CASES: list[Case] = [
         anonymous=404,
         data={"reason": "spam", "details": "x"},
     ),
+    # neighbour help: items of others, conversations of others, capability links
+    Case("neighbourhelp:offer-detail", lambda: _help_offer(**HELP_PENDING), ("get",), 404),
+    Case("neighbourhelp:request-detail", lambda: _help_request(**HELP_PENDING), ("get",), 404),
+    Case("neighbourhelp:offer-withdraw", _help_offer, ("post",)),
+    Case("neighbourhelp:request-helpers", _help_request, data={"offer": "1"}),
+    Case("neighbourhelp:request-close", _help_request, ("post",)),
+    Case("neighbourhelp:match-detail", _help_match, data={"answer": "accept"}),
+    Case("neighbourhelp:match-message", _help_match, ("post",), data={"body": "Hallo"}),
+    Case("neighbourhelp:offer-renew", _help_renew_wrong_token, ("get",), anonymous=404),
 ]
 
 # URLs with a parameter that anyone may open: the reason says why that is safe.
 PUBLIC: dict[str, str] = {
     "buurt:organisation-detail": "published organisations are public; a draft is 404 (case)",
     "buurt:neighbourhood-detail": "neighbourhoods are public",
+    "activities:detail": "published activities are public; a draft is 404 (case)",
+    "activities:organisation-ics": "feeds of published organisations are public (case)",
+    "activities:neighbourhood-ics": "neighbourhoods and their public activities are public",
     "moderation:report": "anyone signed in may report a public item; hidden ones 404 (case)",
+    "neighbourhelp:offer-detail": "approved offers are public, at their area only (case)",
+    "neighbourhelp:request-detail": "approved open requests are public (case)",
+    "neighbourhelp:offer-renew": "capability: the token from the reminder e-mail (case)",
     "account_confirm_email": "capability: the key from the e-mail; a wrong key confirms nothing",
     "account_reset_password_from_key": "capability: the key from the e-mail",
     "^media/(?P<path>.*)$": "uploaded public images, served like this only with DEBUG on",
