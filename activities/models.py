@@ -54,10 +54,7 @@ class Activity(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         ARCHIVED = "archived", _("Archived")
 
-    class Cost(models.TextChoices):
-        FREE = "free", _("Free")
-        PAID = "paid", _("Paid")
-        PAY_WHAT_YOU_CAN = "pay_what_you_can", _("Pay what you can")
+    Cost = Organisation.Cost  # one set of cost choices for the whole map
 
     class AgeGroup(models.TextChoices):
         ALL = "all", _("All ages")

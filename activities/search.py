@@ -20,6 +20,7 @@ from maps.search.params import Access, AgeGroup, FilterUnit, SearchParams
 from maps.search.registry import Flag, SearchResult, SearchSource
 
 from .models import Activity, Occurrence
+from .selectors import AFFORDABLE
 
 NOTHING = Q(pk__in=[])
 FLAG_FIELDS = (
@@ -42,7 +43,6 @@ AGE_GROUPS = {
     AgeGroup.ADULTS: Q(age_group__in=["all", "adults"]),
     AgeGroup.SENIORS: Q(age_group__in=["all", "seniors"]),
 }
-AFFORDABLE = Q(cost__in=[Activity.Cost.FREE, Activity.Cost.PAY_WHAT_YOU_CAN]) | Q(reduced_rate=True)
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
