@@ -16,13 +16,12 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from maps.search.params import Access, AgeGroup, FilterUnit, SearchParams
-from maps.search.registry import Flag, SearchResult, SearchSource
+from maps.search.params import AgeGroup, FilterUnit, SearchParams
+from maps.search.registry import ACCESS_FIELDS, NOTHING, Flag, SearchResult, SearchSource
 
 from .models import Activity, Occurrence
 from .selectors import AFFORDABLE
 
-NOTHING = Q(pk__in=[])
 FLAG_FIELDS = (
     ("wheelchair", "wheelchair_accessible"),
     ("hearing_loop", "hearing_loop"),
@@ -32,11 +31,6 @@ FLAG_FIELDS = (
     ("welcome_person", "welcome_person"),
     ("come_alone", "come_alone"),
 )
-ACCESS_FIELDS = {
-    Access.WHEELCHAIR: "wheelchair_accessible",
-    Access.HEARING_LOOP: "hearing_loop",
-    Access.QUIET: "quiet_space",
-}
 AGE_GROUPS = {
     AgeGroup.CHILDREN: Q(age_group__in=["all", "children"]) | Q(child_friendly=True),
     AgeGroup.YOUTH: Q(age_group__in=["all", "youth"]),

@@ -12,11 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maps.search.params import FilterUnit, SearchParams
-from maps.search.registry import SearchResult, SearchSource
+from maps.search.registry import NOTHING, SearchResult, SearchSource
 
 from .models import Category, HelpLanguage, HelpOffer, has_code
-
-NOTHING = Q(pk__in=[])
 
 
 class HelpOfferSource(SearchSource):

@@ -20,11 +20,10 @@ from django.utils.translation import gettext_lazy as _
 
 from buurt.models import Organisation
 
-from .params import Access, AgeGroup, FilterUnit, SearchParams
-from .registry import Flag, SearchResult, SearchSource
+from .params import AgeGroup, FilterUnit, SearchParams
+from .registry import ACCESS_FIELDS, NOTHING, Flag, SearchResult, SearchSource
 
 Kind = Organisation.Kind
-NOTHING = Q(pk__in=[])
 
 # Boolean fields shown as icons, with the filter each one answers.
 FLAG_FIELDS = (
@@ -35,11 +34,6 @@ FLAG_FIELDS = (
     ("reduced_rate", "reduced_rate"),
     ("welcome_person", "welcome_person"),
 )
-ACCESS_FIELDS = {
-    Access.WHEELCHAIR: "wheelchair_accessible",
-    Access.HEARING_LOOP: "hearing_loop",
-    Access.QUIET: "quiet_space",
-}
 AGE_GROUPS = {
     AgeGroup.CHILDREN: Q(child_friendly=True) | Q(kind=Kind.YOUTH),
     AgeGroup.YOUTH: Q(kind=Kind.YOUTH),

@@ -22,6 +22,16 @@ if TYPE_CHECKING:
     from .params import FilterUnit, SearchParams
 
 
+NOTHING = Q(pk__in=[])  # a filter no row can pass
+# Accessibility filter values (params.Access) -> the boolean fields organisations and
+# activities share.
+ACCESS_FIELDS = {
+    "wheelchair": "wheelchair_accessible",
+    "hearing_loop": "hearing_loop",
+    "quiet": "quiet_space",
+}
+
+
 @dataclass(frozen=True)
 class Flag:
     """A property a result has and a person may filter on (wheelchair, reduced rate, ...)."""
