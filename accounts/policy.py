@@ -7,7 +7,7 @@ nothing. Every predicate is safe for anonymous users.
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from buurt.models import Organisation
 
@@ -139,4 +139,43 @@ def can_ask_on_behalf(user) -> bool:
 
 def can_see_help_load(user) -> bool:
     """The load per helper and neighbourhood: coordinators and moderators."""
+    return is_coordinator(user)
+
+
+# --- Warm referrals --------------------------------------------------------------------------
+# Referrals are seen by their worker, the receiving organisation's members and moderators;
+# nobody else, coordinators included (they get counts). Everything else is 404.
+
+
+def can_refer(user) -> bool:
+    return is_verified_worker(user)
+
+
+def referrals_visible_to(user):
+    from referrals.models import Referral
+
+    if is_moderator(user):
+        return Referral.objects.all()
+    if not is_resident(user):
+        return Referral.objects.none()
+    return Referral.objects.filter(
+        Q(worker=user) | Q(organisation__in=Organisation.objects.filter(memberships__user=user))
+    )
+
+
+def can_answer_referral(user, referral) -> bool:
+    """Members of the receiving organisation answer; moderators only look."""
+    return organisation_role(user, referral.organisation) is not None
+
+
+def referrals_as_companion(user):
+    """Referrals this user was asked to go along with (through their help offer)."""
+    from referrals.models import Referral
+
+    if not is_resident(user):
+        return Referral.objects.none()
+    return Referral.objects.filter(companion_offer__helper=user).exclude(companion_status="")
+
+
+def can_see_referral_statistics(user) -> bool:
     return is_coordinator(user)

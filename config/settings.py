@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "maps",
     "moderation",
     "neighbourhelp",
+    "referrals",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +141,15 @@ CELERY_BEAT_SCHEDULE: dict = {
     "activities-reminders": {
         "task": "activities.tasks.reminders_send_task",
         "schedule": 60 * 60,
+    },
+    # Referrals: follow-up questions (2, 6, 12 weeks) and e-mails the broker never got.
+    "referrals-follow-ups": {
+        "task": "referrals.tasks.follow_ups_ask_task",
+        "schedule": 60 * 60,
+    },
+    "referrals-notifications": {
+        "task": "referrals.tasks.notifications_requeue_task",
+        "schedule": 5 * 60,
     },
     "neighbourhelp-housekeeping": {
         "task": "neighbourhelp.tasks.help_housekeeping_task",
@@ -325,6 +335,8 @@ ACCOUNT_INACTIVE_RETENTION_DAYS = env.int("ACCOUNT_INACTIVE_RETENTION_DAYS", def
 ACCOUNT_UNVERIFIED_RETENTION_DAYS = env.int("ACCOUNT_UNVERIFIED_RETENTION_DAYS", default=30)
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 INVITATION_RETENTION_DAYS = env.int("INVITATION_RETENTION_DAYS", default=90)
+# Referrals are anonymised this long after they were sent; statistics keep only counts.
+REFERRAL_RETENTION_DAYS = env.int("REFERRAL_RETENTION_DAYS", default=365)
 # Links in e-mails sent by background tasks (no request to take the host from).
 SITE_URL = env.str(
     "SITE_URL",

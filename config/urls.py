@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("buurt.urls")),
     path("", include("maps.urls")),
     path("", include("neighbourhelp.urls")),
+    path("", include("referrals.urls")),
 ]
 
 # django-allauth's rate limits answer with this page (status 429).

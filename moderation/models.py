@@ -96,6 +96,7 @@ class AuditEntry(models.Model):
         UNHIDE = "unhide", _("Shown again")
         EDIT_ON_BEHALF = "edit_on_behalf", _("Edited on behalf of the author")
         VERIFY = "verify", _("Verified")
+        VIEW = "view", _("Viewed")
 
     # Null for what the application did by itself (an automatic hide). The account link is
     # dropped when the account is deleted (a cascade, not the application); actor_repr stays.

@@ -207,3 +207,104 @@ def find_national_numbers(text: str) -> list[Finding]:
 
 def _finding(kind: str, match: re.Match) -> Finding:
     return Finding(kind, match.start(), match.end(), match.group(0))
+
+
+# --- Health information (not personal data by form, but by meaning) -----------------------
+
+HEALTH = "health"
+
+# Stems of words that name a diagnosis, treatment or care setting, in Dutch, French and
+# English. Matched at the start of a word, so "depressie" and "depressief" both count; the
+# list is short on purpose: it prompts a second look, it does not judge.
+_HEALTH_STEMS = (
+    # nl
+    "depressi",
+    "dementie",
+    "alzheimer",
+    "parkinson",
+    "kanker",
+    "diabet",
+    "suikerziek",
+    "psychos",
+    "psychot",
+    "schizofren",
+    "bipola",
+    "verslav",
+    "alcoholis",
+    "autis",
+    "adhd",
+    "ptss",
+    "angststoorn",
+    "paniekaanval",
+    "medicatie",
+    "medicijn",
+    "psychiat",
+    "psycholo",
+    "ziekenhuis",
+    "opname",
+    "opgenomen",
+    "zelfmoord",
+    "suïcid",
+    "suicid",
+    "burn-out",
+    "burnout",
+    "chemo",
+    "hiv",
+    "epilep",
+    "hartaanval",
+    "beroerte",
+    "diagnose",
+    "therapie",
+    "eetstoornis",
+    "anorex",
+    "boulim",
+    "zelfbeschadig",
+    # fr
+    "dépressi",
+    "démence",
+    "cancer",
+    "diabète",
+    "schizophrén",
+    "bipolaire",
+    "addiction",
+    "alcoolique",
+    "autisme",
+    "médicament",
+    "hôpital",
+    "hospitalis",
+    "psychiatr",
+    "thérapie",
+    "trouble anxieux",
+    "crise d'angoisse",
+    "épilep",
+    "anorexi",
+    # en
+    "depress",
+    "dementia",
+    "diabetes",
+    "psychosis",
+    "psychotic",
+    "schizophren",
+    "addict",
+    "alcoholic",
+    "autism",
+    "autistic",
+    "medication",
+    "hospital",
+    "psychiatr",
+    "therapy",
+    "suicid",
+    "self-harm",
+    "anxiety disorder",
+    "panic attack",
+    "eating disorder",
+)
+_HEALTH = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(stem) for stem in _HEALTH_STEMS) + r")\w*",
+    re.IGNORECASE,
+)
+
+
+def find_health_terms(text: str) -> list[Finding]:
+    """Words that look like health information: a diagnosis, treatment, care setting."""
+    return [_finding(HEALTH, m) for m in _HEALTH.finditer(text or "")]

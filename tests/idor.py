@@ -104,6 +104,47 @@ def _help_renew_wrong_token() -> dict:
     return {"pk": made_offer().pk, "token": "not-the-token"}
 
 
+def _referral() -> dict:
+    """A referral between a worker and an association, neither of them the test's user."""
+    from .referrals.helpers import accepted, companion_offer, referral
+
+    made = accepted(referral(companion_offer=companion_offer()))
+    return {"pk": made.pk}
+
+
+def _referral_follow_up(token: bool = False) -> dict:
+    import datetime
+
+    from django.utils import timezone
+
+    from referrals import services
+
+    from .referrals.helpers import accepted, referral
+
+    made = accepted(referral())
+    services.follow_ups_ask(today=timezone.localdate() + datetime.timedelta(weeks=2))
+    follow_up = made.follow_ups.get(weeks=2)
+    if token:
+        return {"pk": follow_up.pk, "token": follow_up.token, "answer": "regularly"}
+    return {"pk": follow_up.pk}
+
+
+def _referral_notification() -> dict:
+    from .referrals.helpers import referral
+
+    made = referral()
+    made.notifications.update(status="failed")
+    return {"pk": made.notifications.first().pk}
+
+
+def _referral_organisation() -> dict:
+    from .referrals.helpers import association, referral
+
+    organisation, _contact = association()
+    referral(to=organisation)
+    return {"slug": organisation.slug}
+
+
 HELP_PENDING = {"moderation_state": "pending"}
 DRAFT = {"status": Organisation.Status.DRAFT}
 
@@ -202,6 +243,16 @@ CASES: list[Case] = [
     Case("neighbourhelp:match-detail", _help_match, data={"answer": "accept"}),
     Case("neighbourhelp:match-message", _help_match, ("post",), data={"body": "Hallo"}),
     Case("neighbourhelp:offer-renew", _help_renew_wrong_token, ("get",), anonymous=404),
+    # referrals: only the worker, the association's members and moderators
+    Case("referrals:detail", _referral, ("get",)),
+    Case("referrals:respond", _referral, ("post",), data={"decision": "decline", "reason": "full"}),
+    Case("referrals:withdraw", _referral, ("post",)),
+    Case("referrals:companion", _referral, data={"answer": "decline"}),
+    Case("referrals:incoming", _referral_organisation, ("get",)),
+    Case("referrals:follow-up-answer", _referral_follow_up, ("post",), data={"answer": "never"}),
+    # The e-mail's one-click answer, with the right token, in the wrong account's session.
+    Case("referrals:follow-up-link", lambda: _referral_follow_up(token=True), ("get",)),
+    Case("referrals:notification-retry", _referral_notification, ("post",)),
 ]
 
 # URLs with a parameter that anyone may open: the reason says why that is safe.

@@ -4,7 +4,6 @@ import os
 import time
 import uuid
 
-import kombu.pools
 import pytest
 import redis
 import requests
@@ -18,6 +17,7 @@ from buurt.models import GeocodeStatus, Organisation
 from buurt.tasks import organisation_geocode_task
 from config.celery import app as celery_app
 from maps.spatial import great_circle_m
+from tests.celery_broker import celery_broker
 from tests.factories import NeighbourhoodFactory, OrganisationFactory
 
 from .gazetteer_data import KORENMARKT_1, load_gazetteer
@@ -144,24 +144,8 @@ def redis_broker():
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.RedisError:
         pytest.skip(f"no Redis at {url}")
-    queue = f"buurtkaart-test-{uuid.uuid4().hex}"
-    saved = {
-        key: celery_app.conf[key]
-        for key in ("broker_url", "task_always_eager", "task_default_queue")
-    }
-    celery_app.conf.update(broker_url=url, task_always_eager=False, task_default_queue=queue)
-    # Queues and routes are worked out once from the configuration: start afresh.
-    del celery_app.amqp
-    try:
+    with celery_broker(url) as queue:
         yield queue
-    finally:
-        celery_app.conf.update(saved)
-        del celery_app.amqp
-        # Close and forget every pool tied to the Redis connection; kombu keeps them in
-        # process-wide registries that even eager tasks draw a producer from.
-        celery_app._pool = None
-        kombu.pools.reset()
-        redis.Redis.from_url(url).delete(queue)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

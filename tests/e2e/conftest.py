@@ -86,3 +86,16 @@ def local_tiles(settings, live_server):
     """Point the maps at a blank tile served by the live server instead of a tile server."""
     settings.MAP_TILE_URL = f"{live_server.url}/static/maps/blank-tile.png"
     return settings.MAP_TILE_URL
+
+
+@pytest.fixture
+def gent(tmp_path):
+    """The test gazetteer, a neighbourhood and organisations at known distances from HOME
+    (tests/maps/search_places.py)."""
+    from tests.buurt.gazetteer_data import load_gazetteer
+    from tests.factories import NeighbourhoodFactory, box
+    from tests.maps.search_places import neighbourhood_of_places
+
+    load_gazetteer(tmp_path)
+    NeighbourhoodFactory(name="Sint-Pieters", boundary=box(3.70, 51.03, 3.745, 51.06))
+    return neighbourhood_of_places()

@@ -7,21 +7,12 @@ from pathlib import Path
 import pytest
 
 from buurt.models import Organisation
-from tests.buurt.gazetteer_data import load_gazetteer
 from tests.e2e.conftest import is_local
-from tests.factories import NeighbourhoodFactory, box
-from tests.maps.search_places import HOME, neighbourhood_of_places
+from tests.maps.search_places import HOME
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-
-
-@pytest.fixture
-def gent(tmp_path):
-    load_gazetteer(tmp_path)
-    NeighbourhoodFactory(name="Sint-Pieters", boundary=box(3.70, 51.03, 3.745, 51.06))
-    return neighbourhood_of_places()
 
 
 def axe_problems(page) -> list[str]:
