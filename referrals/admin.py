@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import services
 from .models import FollowUp, Notification, Referral
 
 
@@ -20,7 +21,16 @@ class ReferralAdmin(admin.ModelAdmin):
     list_filter = ("status", "outcome", "first_contact")
     search_fields = ("organisation__name",)
     raw_id_fields = ("worker", "organisation", "activity", "companion_offer", "responded_by")
+    # The person's name and the free texts stay on the referral's own page, for the people
+    # involved; staff support does without them.
+    exclude = ("pseudonym", "note", "response_note")
     inlines = [FollowUpInline]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        referral = self.get_object(request, object_id)
+        if referral is not None:
+            services.referral_views_record(user=request.user, referrals=[referral])
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Notification)

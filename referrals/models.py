@@ -177,8 +177,8 @@ class Referral(models.Model):
         ]
 
     def __str__(self):
-        name = self.pseudonym or _("someone")
-        return f"{name} → {self.organisation}"
+        # No pseudonym: __str__ ends up in the admin, logs and audit entries.
+        return f"#{self.pk} → {self.organisation}"
 
     def get_absolute_url(self):
         return reverse("referrals:detail", args=[self.pk])

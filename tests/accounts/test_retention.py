@@ -101,5 +101,10 @@ def test_other_apps_add_retention_handlers(monkeypatch):
 def test_nothing_to_do_changes_nothing():
     user = UserFactory(last_login=days_ago(1))
     counts = tasks.personal_data_retention_task.delay().get()
-    assert counts == {"inactive_accounts": 0, "unverified_accounts": 0, "invitations": 0}
+    assert counts == {
+        "inactive_accounts": 0,
+        "unverified_accounts": 0,
+        "invitations": 0,
+        "referrals": 0,
+    }
     assert User.objects.filter(pk=user.pk).exists()

@@ -89,3 +89,14 @@ def test_pages_outside_referrals_never_show_a_pseudonym(client):
         reverse("referrals:mine"),
     ):
         assert "Jozefien" not in client.get(url).content.decode(), url
+
+
+def test_staff_in_the_admin_see_no_name_and_are_audited(client):
+    made = referral(pseudonym="Jozefien", note="Komt met de tram.")
+    admin = factories.UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    page = client.get(reverse("admin:referrals_referral_change", args=[made.pk]))
+    assert page.status_code == 200
+    assert "Jozefien" not in page.content.decode()
+    assert "tram" not in page.content.decode()
+    assert AuditEntry.objects.filter(action="view", actor=admin, object_id=made.pk).exists()

@@ -309,3 +309,18 @@ def test_a_failing_mail_server_is_retried_then_shown_and_can_be_sent_again(
     notification.refresh_from_db()
     assert notification.status == Notification.Status.SENT
     assert len(mail.outbox) == 1
+
+
+def test_the_worker_can_download_and_leave_without_taking_the_referral_along():
+    from accounts import services as accounts_services
+    from accounts.personal_data import exporters
+
+    made = referral(pseudonym="Jozefien")
+    exported = exporters()["referrals"](made.worker)
+    assert exported[0]["pseudonym"] == "Jozefien"
+    assert exported[0]["association"] == made.organisation.name
+    accounts_services.account_delete(user=made.worker)
+    made.refresh_from_db()
+    # The association still expects the person; follow-ups have no one to ask any more.
+    assert made.worker is None
+    assert made.status == Referral.Status.SENT
