@@ -61,9 +61,17 @@ class ReferralForm(forms.Form):
         widget=forms.HiddenInput,
     )
 
-    def __init__(self, *args, activities=(), companions=(), organisations=None, **kwargs):
+    def __init__(
+        self, *args, activities=(), companions=(), organisations=None, suggestion="", **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.health_findings: list[personal_data.Finding] = []
+        if suggestion:
+            # Prompted, never pre-selected: the person decides.
+            self.fields["give_back"].help_text = _(
+                "Many people like to contribute something small; here, for example: "
+                "%(suggestion)s. It is a suggestion, never a condition."
+            ) % {"suggestion": GiveBack(suggestion).label.lower()}
         if organisations is not None:
             self.fields["organisation"] = forms.TypedChoiceField(
                 label=_("Association"),

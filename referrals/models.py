@@ -57,6 +57,22 @@ class GiveBack(models.TextChoices):
     TIDY = "tidy", _("Help tidy up afterwards")
 
 
+# One small way to contribute that usually fits each kind of association: the form suggests it.
+SUGGESTED_GIVE_BACK = {
+    "culture": GiveBack.SET_UP,
+    "sports": GiveBack.TIDY,
+    "community_centre": GiveBack.COOK,
+    "service_centre": GiveBack.COOK,
+    "peer_group": GiveBack.WELCOME,
+    "buddy_project": GiveBack.WELCOME,
+    "youth": GiveBack.SKILL,
+    "seniors": GiveBack.COOK,
+    "language_cafe": GiveBack.SKILL,
+    "social_restaurant": GiveBack.TIDY,
+    "volunteering": GiveBack.SKILL,
+}
+
+
 class Referral(models.Model):
     class Status(models.TextChoices):
         SENT = "sent", _("Waiting for the association")

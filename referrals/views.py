@@ -15,7 +15,7 @@ from neighbourhelp.models import HelpOffer
 
 from . import selectors, services
 from .forms import FollowUpForm, ReferralForm, RespondForm
-from .models import FollowUp, Notification, Referral
+from .models import SUGGESTED_GIVE_BACK, FollowUp, Notification, Referral
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -96,6 +96,7 @@ def referral_create(request):
         activities=activities,
         companions=companions,
         organisations=organisations,
+        suggestion=SUGGESTED_GIVE_BACK.get(organisation.kind, "") if organisation else "",
         initial={
             "activity": start["activity"].pk if start["activity"] else None,
             "companion": offer.pk if offer else None,

@@ -254,3 +254,19 @@ def test_list_pages_do_not_grow_queries_with_referrals(client, django_assert_max
     referral(by=referring, to=organisation)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("referrals:incoming", args=[organisation.slug]))
+
+
+def test_the_form_suggests_a_way_to_give_back_without_choosing_it(client):
+    organisation, _contact = association(kind="community_centre")
+    client.force_login(worker())
+    page = client.get(create_url(organisation=organisation.slug)).content.decode()
+    assert "here, for example: bring soup or cake" in page
+    assert '<option value="cook" selected>' not in page
+
+
+def test_the_members_dashboard_shows_referrals_waiting_for_an_answer(client):
+    made = referral()
+    client.force_login(made.organisation.memberships.first().user)
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    assert "(1 waiting for an answer)" in page
+    assert reverse("referrals:incoming", args=[made.organisation.slug]) in page
