@@ -3,7 +3,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
-from django.db import transaction
+
+from core.tasks import enqueue_on_commit
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -34,4 +35,4 @@ class AccountAdapter(DefaultAccountAdapter):
             "to": list(message.to),
             "html": html,
         }
-        transaction.on_commit(lambda: email_send_task.delay(**payload))
+        enqueue_on_commit(email_send_task, **payload)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from buurt.models import Organisation
 from buurt.services import organisation_save
+from core.tasks import enqueue_on_commit
 
 from . import personal_data, policy
 from .models import Invitation, Membership, User, WorkerProfile
@@ -113,7 +114,7 @@ def invitation_create(
 
     from .tasks import invitation_send_task
 
-    transaction.on_commit(lambda: invitation_send_task.delay(invitation.pk))
+    enqueue_on_commit(invitation_send_task, invitation.pk)
     return invitation
 
 
@@ -283,7 +284,7 @@ def worker_verify(*, profile: WorkerProfile, moderator: User) -> WorkerProfile:
     from .tasks import worker_decision_mail_task
 
     user_id = profile.user_id
-    transaction.on_commit(lambda: worker_decision_mail_task.delay(user_id, True))
+    enqueue_on_commit(worker_decision_mail_task, user_id, True)
     return profile
 
 
@@ -298,7 +299,7 @@ def worker_reject(*, profile: WorkerProfile, moderator: User) -> None:
 
     from .tasks import worker_decision_mail_task
 
-    transaction.on_commit(lambda: worker_decision_mail_task.delay(user_id, False))
+    enqueue_on_commit(worker_decision_mail_task, user_id, False)
 
 
 def worker_decision_mail(*, user_id: int, verified: bool) -> bool:

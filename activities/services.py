@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts import policy
 from buurt.models import GeocodeStatus, Neighbourhood
+from core.tasks import enqueue_on_commit
 from moderation.services import submission_state
 from moderation.states import ModerationState
 
@@ -94,7 +95,7 @@ def activity_save(*, activity: Activity, languages=None, network_models=None, no
         from .tasks import activity_geocode_task
 
         pk = activity.pk
-        transaction.on_commit(lambda: activity_geocode_task.delay(pk))
+        enqueue_on_commit(activity_geocode_task, pk)
     return activity
 
 
@@ -328,4 +329,4 @@ def registration_cancel(*, registration: Registration, user) -> Registration:
 def _notify_on_commit(registration_id: int, event: str) -> None:
     from .tasks import registration_notify_task
 
-    transaction.on_commit(lambda: registration_notify_task.delay(registration_id, event))
+    enqueue_on_commit(registration_notify_task, registration_id, event)

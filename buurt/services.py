@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
+from core.tasks import enqueue_on_commit
+
 from . import geocoding
 from .models import GeocodeStatus, Neighbourhood, Organisation, Precision
 
@@ -35,7 +37,7 @@ def organisation_save(*, organisation: Organisation, languages=None, network_mod
         from .tasks import organisation_geocode_task
 
         pk = organisation.pk
-        transaction.on_commit(lambda: organisation_geocode_task.delay(pk))
+        enqueue_on_commit(organisation_geocode_task, pk)
     return organisation
 
 

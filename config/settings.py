@@ -142,6 +142,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "activities.tasks.reminders_send_task",
         "schedule": 60 * 60,
     },
+    # Placing on the map that was never queued (broker down) or lost with a worker.
+    "buurt-geocode-pending": {
+        "task": "buurt.tasks.geocode_pending_task",
+        "schedule": 15 * 60,
+    },
     # Referrals: follow-up questions (2, 6, 12 weeks) and e-mails the broker never got.
     "referrals-follow-ups": {
         "task": "referrals.tasks.follow_ups_ask_task",

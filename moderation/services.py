@@ -21,6 +21,7 @@ from accounts.models import Membership
 from buurt.models import Organisation
 from buurt.services import organisation_save
 from core.ratelimit import rate_limit_hit
+from core.tasks import enqueue_on_commit
 
 from . import registry
 from .models import AuditEntry, Report
@@ -193,7 +194,7 @@ def _notify_on_commit(entry: AuditEntry) -> None:
     from .tasks import decision_notify_task
 
     entry_id = entry.pk
-    transaction.on_commit(lambda: decision_notify_task.delay(entry_id))
+    enqueue_on_commit(decision_notify_task, entry_id)
 
 
 def decision_notify(*, audit_entry_id: int) -> int:

@@ -20,6 +20,7 @@ from accounts import policy
 from buurt.geocoding import GeocodeInputError, GeocoderUnavailable, geocode
 from buurt.models import Neighbourhood
 from core.ratelimit import rate_limit_hit
+from core.tasks import enqueue_on_commit
 from maps import spatial
 from moderation.services import submission_state
 
@@ -265,9 +266,7 @@ def _other(match: HelpMatch, user):
 def _notify_on_commit(match: HelpMatch, event: str, *, recipient_id: int | None = None) -> None:
     from .tasks import help_match_notify_task
 
-    transaction.on_commit(
-        lambda: help_match_notify_task.delay(match.pk, event, recipient_id=recipient_id)
-    )
+    enqueue_on_commit(help_match_notify_task, match.pk, event, recipient_id=recipient_id)
 
 
 def _site_url(path: str) -> str:
@@ -360,14 +359,14 @@ def help_housekeeping(*, now=None) -> dict[str, int]:
     )
     HelpOffer.objects.filter(pk__in=to_remind).update(reminder_sent_at=now)
     for pk in to_remind:
-        transaction.on_commit(lambda pk=pk: help_offer_remind_task.delay(pk))
+        enqueue_on_commit(help_offer_remind_task, pk)
     expired = HelpOffer.objects.filter(
         status__in=[HelpOffer.Status.ACTIVE, HelpOffer.Status.PAUSED], expires_at__lte=now
     ).update(status=HelpOffer.Status.EXPIRED)
     to_close = list(HelpRequest.objects.filter(status=HelpRequest.Status.OPEN, closes_at__lte=now))
     for item in to_close:
         help_request_close(item=item)
-        transaction.on_commit(lambda pk=item.pk: help_request_closed_task.delay(pk))
+        enqueue_on_commit(help_request_closed_task, item.pk)
     return {
         "resumed": resumed,
         "reminded": len(to_remind),

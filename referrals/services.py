@@ -8,7 +8,6 @@ broker or the mail server are doing.
 from __future__ import annotations
 
 import datetime
-import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -24,6 +23,7 @@ from accounts import policy
 from accounts.models import Membership
 from activities.models import Activity
 from buurt.models import Organisation
+from core.tasks import enqueue
 from moderation.models import AuditEntry
 from neighbourhelp.models import HelpOffer
 
@@ -35,8 +35,6 @@ from .models import (
     Referral,
     follow_up_due_on,
 )
-
-logger = logging.getLogger(__name__)
 
 FINAL_OUTCOMES = (Referral.Outcome.NEVER, Referral.Outcome.STOPPED)
 # A pending notification not queued for this long is queued again by the beat task.
@@ -346,15 +344,10 @@ def notifications_queue(ids: list[int]) -> int:
     queued = 0
     for pk in ids:
         Notification.objects.filter(pk=pk).update(queued_at=timezone.now())
-        try:
-            # No publish retries: the request that saved the referral must not hang on a
-            # dead broker; the beat task retries instead.
-            notification_send_task.apply_async((pk,), retry=False)
-        except Exception:  # kombu/redis raise several kinds; none of them may lose the row
-            logger.warning("Broker unavailable; notification %s stays pending", pk, exc_info=True)
+        if enqueue(notification_send_task, pk):
+            queued += 1
+        else:
             Notification.objects.filter(pk=pk).update(queued_at=None)
-            continue
-        queued += 1
     return queued
 
 

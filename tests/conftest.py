@@ -30,3 +30,16 @@ def _clear_cache():
     ContentType.objects.clear_cache()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A Redis server of the test's own (tests/celery_broker.py), to stop and start again."""
+    from .celery_broker import RedisServer
+
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
