@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import policy
+from core.forms import add_model_errors
 
 from . import selectors, services
 from .forms import AnswerForm, HelpMessageForm, HelpOfferForm, HelpRequestForm
@@ -58,13 +59,6 @@ def request_detail(request, pk):
     )
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    """Errors of the model's own checks, on the form's field where it has one."""
-    for field, messages_ in getattr(error, "message_dict", {"": error.messages}).items():
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
-
-
 def _unverified(request):
     return render(request, "neighbourhelp/unverified.html", status=403)
 
@@ -82,7 +76,7 @@ def offer_create(request):
         except services.HelpError as exc:
             form.add_error("address", exc.messages[0])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_model_errors(form, exc)
         else:
             messages.success(request, _("Thank you! Your offer is saved."))
             return redirect(offer)
@@ -103,7 +97,7 @@ def request_create(request):
         except services.HelpError as exc:
             form.add_error("address", exc.messages[0])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_model_errors(form, exc)
         else:
             return redirect("neighbourhelp:request-helpers", pk=item.pk)
     return render(

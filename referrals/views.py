@@ -11,17 +11,12 @@ from django.views.decorators.http import require_POST
 from accounts import policy
 from activities.models import Activity
 from buurt.models import Organisation
+from core.forms import add_model_errors
 from neighbourhelp.models import HelpOffer
 
 from . import selectors, services
 from .forms import FollowUpForm, ReferralForm, RespondForm
 from .models import SUGGESTED_GIVE_BACK, FollowUp, Notification, Referral
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, texts in getattr(error, "message_dict", {"": error.messages}).items():
-        for text in texts:
-            form.add_error(field if field in form.fields else None, text)
 
 
 def _start(request) -> dict:
@@ -123,7 +118,7 @@ def referral_create(request):
                 consent=data["consent"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_model_errors(form, error)
         else:
             messages.success(
                 request,
@@ -217,7 +212,7 @@ def respond(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_model_errors(form, error)
         else:
             messages.success(request, _("Your answer was sent to the worker."))
             return redirect(referral)
