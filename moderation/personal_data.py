@@ -308,3 +308,20 @@ _HEALTH = re.compile(
 def find_health_terms(text: str) -> list[Finding]:
     """Words that look like health information: a diagnosis, treatment, care setting."""
     return [_finding(HEALTH, m) for m in _HEALTH.finditer(text or "")]
+
+
+# --- Street addresses (for texts about a person, where no address belongs) -----------------
+
+ADDRESS = "address"
+# A word ending like a Belgian or Dutch street name, then a house number: "Kerkstraat 12",
+# "Kortrijksesteenweg 100", "rue de la Loi 16". Not used on public texts of organisations,
+# whose own address is meant to be there.
+_ADDRESS = re.compile(
+    r"\b(?:[\w'-]*(?:straat|laan|weg|plein|lei|dreef|kaai|singel|hof|markt|dijk|gracht|pad)"
+    r"|(?:rue|avenue|chauss[ée]e|boulevard|place|quai|square)\s+[\w' -]{2,40}?)\s+\d{1,4}\w?\b",
+    re.IGNORECASE,
+)
+
+
+def find_street_addresses(text: str) -> list[Finding]:
+    return [_finding(ADDRESS, m) for m in _ADDRESS.finditer(text or "")]

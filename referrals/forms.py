@@ -114,7 +114,7 @@ class ReferralForm(forms.Form):
 
     def clean_note(self):
         note = self.cleaned_data["note"]
-        found = personal_data.find_personal_data(note)
+        found = personal_data.find_personal_data(note) + personal_data.find_street_addresses(note)
         if found:
             raise forms.ValidationError(
                 _(

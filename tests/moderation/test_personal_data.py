@@ -235,3 +235,17 @@ def test_find_in_fields_names_the_fields_with_findings():
 )
 def test_no_false_positives_in_ordinary_text(text):
     assert find_personal_data(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Woont in de Kerkstraat 12 bij zijn zus", ["Kerkstraat 12"]),
+        ("Kortrijksesteenweg 100A, 9000 Gent", ["Kortrijksesteenweg 100A"]),
+        ("Habite rue de la Loi 16.", ["rue de la Loi 16"]),
+        ("Komt elke dinsdag om 14 uur, 2 keer per week", []),
+        ("Speelt graag in de straat met 3 buren", []),
+    ],
+)
+def test_street_addresses(text, found):
+    assert [f.text for f in personal_data.find_street_addresses(text)] == found

@@ -92,6 +92,8 @@ def test_starting_from_a_help_offer_chooses_the_association(client):
         ({"pseudonym": "Jan Peeters"}, "Only a first name or a pseudonym"),
         ({"pseudonym": "85.07.30-033.28"}, "Only a first name or a pseudonym"),
         ({"note": "Bel hem op 0470 12 34 56"}, "Leave contact details and numbers out"),
+        ({"note": "Woont in de Kerkstraat 12 bij zijn zus"}, "Kerkstraat 12"),
+        ({"note": "Habite rue de la Loi 16."}, "rue de la Loi 16"),
         ({"consent": ""}, "This field is required"),
         ({"needs": ["diagnosis"]}, "Select a valid choice"),
         ({"first_contact": "companion"}, "Choose who goes along the first time"),
