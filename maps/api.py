@@ -273,9 +273,18 @@ class _LocationSerializer(serializers.Serializer):
 class _SearchCollectionSerializer(serializers.Serializer):
     type = serializers.CharField(help_text='"FeatureCollection"')
     features = _FeatureSerializer(many=True)
-    count = serializers.IntegerField(help_text="Results in all pages.")
+    count = serializers.IntegerField(
+        help_text="Results in all pages: every match, or, when count_is_lower_bound is true, "
+        "the matches counted (the nearest)."
+    )
+    count_is_lower_bound = serializers.BooleanField(
+        help_text="Counting stopped, so more may match further away: it stops after "
+        f"{service.MAX_COUNTED} matches of a kind, and looks at no more than the nearest "
+        f"{service.MAX_COUNTED} places of each kind in the radius (those that pass the filters "
+        "are counted). Only the results counted are listed (pages past them are empty)."
+    )
     page = serializers.IntegerField()
-    pages = serializers.IntegerField()
+    pages = serializers.IntegerField(help_text="Pages of the results listed.")
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     radius_m = serializers.IntegerField()
@@ -348,6 +357,7 @@ class SearchApi(_SearchApiView):
                 "type": "FeatureCollection",
                 "features": [feature(r, request) for r in page.results],
                 "count": page.count,
+                "count_is_lower_bound": page.count_is_lower_bound,
                 "page": params.page,
                 "pages": page.pages,
                 "next": link(params.page + 1) if params.page < page.pages else None,

@@ -24,6 +24,7 @@ from .params import AgeGroup, FilterUnit, SearchParams
 from .registry import ACCESS_FIELDS, NOTHING, Flag, SearchResult, SearchSource
 
 Kind = Organisation.Kind
+KINDS = frozenset(Kind.values)  # Kind.values builds a new list at every call
 
 # Boolean fields shown as icons, with the filter each one answers.
 FLAG_FIELDS = (
@@ -114,7 +115,7 @@ class OrganisationSource(SearchSource):
 
     def to_result(self, obj: Organisation, distance_m: int | None) -> SearchResult:
         labels = _labels(get_language())
-        kind = obj.kind if obj.kind in Kind.values else Kind.OTHER
+        kind = obj.kind if obj.kind in KINDS else Kind.OTHER
         return SearchResult(
             kind=self.key,
             kind_label=labels["self"],

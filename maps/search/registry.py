@@ -117,15 +117,20 @@ class SearchSource:
     def within(self, point: Point, meters: float) -> Q:
         return spatial.within_sphere(self.point_field, point, meters)
 
+    def filtered(self, params: SearchParams) -> QuerySet:
+        """Items that pass every filter, anywhere: bound it by a radius or a box."""
+        queryset = self.base()
+        for condition in self.filter_q(params).values():
+            queryset = queryset.filter(condition)
+        return queryset
+
     def query(self, params: SearchParams, *, point: Point) -> QuerySet:
         """Items within the radius that pass every filter, nearest first, with `distance`
         annotated (metres on the sphere, a float). Ties are ordered by primary key so that
-        pages never overlap."""
-        queryset = self.base().filter(self.within(point, params.radius_m))
-        for condition in self.filter_q(params).values():
-            queryset = queryset.filter(condition)
-        queryset = spatial.with_sphere_distance(queryset, self.point_field, point)
-        return queryset.order_by("distance", "pk")
+        pages never overlap. spatial.nearest_rows() reads a page of the same through the
+        index."""
+        queryset = self.filtered(params).filter(self.within(point, params.radius_m))
+        return spatial.nearest_first(queryset, self.point_field, point)
 
     def in_bbox(self, params: SearchParams, *, bbox: spatial.BBox) -> QuerySet:
         """Items in a lon/lat box that pass every filter (no radius), in primary-key order."""

@@ -15,7 +15,7 @@ import operator
 from dataclasses import dataclass, field
 
 from django.contrib.gis.geos import Point
-from django.db.models import Count, Q, Window
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from buurt import geocoding
@@ -25,8 +25,22 @@ from maps import spatial
 from .params import WALKING_PRESETS, FilterUnit, SearchParams
 from .registry import SearchResult, SearchSource, sources
 
+# Counting looks at no more than the nearest MAX_COUNTED places of each kind of result in the
+# radius (and one more, to know whether there are others), and counts those that pass the
+# filters. In a dense city (6,600 listings within 800 m at a million) counting every match
+# cost more than finding a page, and a rare filter (a language spoken by 5% of them) meant
+# testing every place in the radius. A count that stopped is "at least"
+# (SearchPage.count_is_lower_bound), and the list stops with it. SpatiaLite has no index walk:
+# it reads every place of the radius to sort them anyway, and counts all the matches in the
+# same pass (then "at least" only past MAX_COUNTED matches).
+MAX_COUNTED = 1_000
 # More than this many markers go to the map through the bounding-box API, not into the page.
-MAX_INLINE_MARKERS = 2_000
+# Markers go inline only when every count is exact, so when no kind has more than
+# MAX_COUNTED places in the radius, and their sum is at most this. Not more than MAX_COUNTED:
+# a search of one kind that fits inline is then always counted to the end, and the cap alone
+# never sends it to the box layer. The same 1,000 as MAX_BBOX_FEATURES: no answer, page or map
+# layer, carries more markers than that.
+MAX_INLINE_MARKERS = MAX_COUNTED
 # At most this many features in one bounding-box answer; the map asks to zoom in beyond.
 # Fewer than inline: a map layer is fetched again at every pan and zoom.
 MAX_BBOX_FEATURES = 1_000
@@ -103,15 +117,24 @@ class SearchPage:
     params: SearchParams
     location: Location
     results: list[SearchResult]
+    # Results listed over all pages: every match, or, when counting stopped, those counted.
     count: int
-    counts: dict[str, int]  # per kind (source key)
+    counts: dict[str, int]  # per kind (source key), each at most MAX_COUNTED
+    # Kinds whose counting stopped (more than MAX_COUNTED places of them in the radius):
+    # their count, and `count`, is "at least".
+    capped: frozenset[str] = frozenset()
     markers: list[SearchResult] | None = None  # None: too many, the map loads them by box
     suggestions: list[Suggestion] = field(default_factory=list)
     # (kind label, filter parameter names it ignores): said on the page, not silently.
     ignored: list[tuple[str, list[str]]] = field(default_factory=list)
 
     @property
+    def count_is_lower_bound(self) -> bool:
+        return bool(self.capped)
+
+    @property
     def pages(self) -> int:
+        """Pages of what is listed: when counting stopped, none goes past what was counted."""
         return max(1, math.ceil(self.count / self.params.page_size))
 
     @property
@@ -128,21 +151,58 @@ def _result(source: SearchSource, obj, distance: float) -> SearchResult:
     return source.to_result(obj, source.public_distance(distance))
 
 
-def _nearest(queryset, *, start: int, end: int) -> tuple[list[tuple[float, int]], int]:
-    """(distance, pk) of rows `start`..`end` of one kind, nearest first, and how many match.
+def _nearest(
+    source: SearchSource, params: SearchParams, *, point: Point, start: int, end: int
+) -> tuple[list[tuple[float, int]], int, bool]:
+    """(distance, pk) of rows `start`..`end` of one kind, nearest first; how many match, at
+    most MAX_COUNTED; and whether counting stopped before the last one.
 
-    A window function counts every match in the same pass that finds the nearest. Only ids
-    and distances: sorting narrow rows is cheaper than sorting whole ones when thousands
-    match, and the page's few rows are loaded afterwards by primary key.
+    Only ids and distances, through the spatial index nearest first: the page's few rows are
+    loaded afterwards by primary key. The rows tell the count when they end before `end`, or
+    when the backend counted them all in the same pass (SpatiaLite); otherwise _count() counts.
     """
-    found = list(
-        queryset.annotate(total=Window(Count("pk"))).values_list("distance", "pk", "total")[
-            start:end
-        ]
+    found = spatial.nearest_rows(
+        source.filtered(params),
+        source.point_field,
+        point,
+        meters=params.radius_m,
+        start=start,
+        end=end,
     )
-    if found:
-        return [(distance, pk) for distance, pk, _total in found], found[0][2]
-    return [], queryset.count() if start else 0  # past the last page, or nothing at all
+    if found.total is not None or (found.rows and not found.more):
+        total = start + len(found.rows) if found.total is None else found.total
+        return found.rows, min(total, MAX_COUNTED), total > MAX_COUNTED
+    if not found.rows and not found.more and not start:
+        return [], 0, False
+    # A full page with more behind it, or a page past the last one.
+    counted, stopped = _count(source, params, point=point)
+    if stopped:
+        # With filters, the page may already reach further than the places looked at.
+        reached = start + len(found.rows) + found.more
+        counted = min(max(counted, reached), MAX_COUNTED)
+    return found.rows, counted, stopped
+
+
+def _count(source: SearchSource, params: SearchParams, *, point: Point) -> tuple[int, bool]:
+    """(matches, at most MAX_COUNTED; whether counting stopped before the last one).
+
+    One query looks at the nearest MAX_COUNTED + 1 places of the kind in the radius (the index
+    hands them over nearest first and it stops there) and counts those that pass the filters:
+    testing the filters of every place in a dense radius is what made the search slow.
+    """
+    bounds = {"meters": params.radius_m, "limit": MAX_COUNTED + 1}
+    conditions = list(source.filter_q(params).values())
+    if not conditions:
+        found = spatial.nearest_count(source.base(), source.point_field, point, **bounds)
+        return min(found, MAX_COUNTED), found > MAX_COUNTED
+    places, matches = spatial.nearest_tally(
+        source.base(),
+        source.point_field,
+        point,
+        condition=functools.reduce(operator.and_, conditions),
+        **bounds,
+    )
+    return min(matches, MAX_COUNTED), places > MAX_COUNTED
 
 
 def search(
@@ -155,39 +215,56 @@ def search(
     """One page of results around the location, nearest first across all kinds.
 
     Queries, none of which grow with the number of results: per kind one for the ids and
-    distances of the nearest with the count of all, one for the page's rows and one for their
-    languages; with `markers`, all results for the map when there are at most
-    MAX_INLINE_MARKERS; with `suggestions` and nothing found, one aggregate query per kind
-    for the wider radii and the dropped filters.
+    distances of the nearest (two when rows tie across the end of the page), and, when the
+    page is full, one that counts (_count); one for the page's rows and one for their
+    languages; with `markers`, all results for the map when every count is exact and there
+    are at most MAX_INLINE_MARKERS; with `suggestions` and nothing found, one aggregate query
+    per kind for the wider radii and the dropped filters.
+
+    When counting stopped, only what was counted is listed: a page past it is empty (the page
+    says why), and no kind is read deeper than its first MAX_COUNTED.
     """
     chosen, _others = _selected(params)
     offset = (params.page - 1) * params.page_size
     end = offset + params.page_size
+    # No kind gives more than MAX_COUNTED rows: past them nothing is listed, and while every
+    # kind has fewer, its first MAX_COUNTED rows are all of them.
+    fetch_end = min(end, MAX_COUNTED)
     single = len(chosen) == 1
-    querysets: dict[str, object] = {}
     counts: dict[str, int] = {}
+    capped: set[str] = set()
     ranked = []
     for order, source in enumerate(chosen):
-        queryset = source.query(params, point=location.point)
-        querysets[source.key] = queryset
-        # One kind pages in SQL; several are merged here, so each gives its nearest `end`.
-        rows, counts[source.key] = _nearest(queryset, start=offset if single else 0, end=end)
+        # One kind pages in SQL; several are merged here, so each gives its nearest rows.
+        rows, counts[source.key], more = _nearest(
+            source,
+            params,
+            point=location.point,
+            start=offset if single else 0,
+            end=fetch_end,
+        )
+        if more:
+            capped.add(source.key)
         ranked += [(distance, order, pk, source) for distance, pk in rows]
     ranked.sort(key=lambda row: row[:3])
-    page_rows = ranked if single else ranked[offset:end]
+    total = sum(counts.values())
+    if capped:
+        total = min(total, MAX_COUNTED)
+    first = offset if single else 0  # the position of ranked[0] among all results
+    page_rows = ranked[offset - first : min(end, total) - first]
 
     objects = {}
     for source in chosen:
         pks = [pk for _d, _o, pk, s in page_rows if s is source]
         if pks:
-            loaded = source.prepare(querysets[source.key].filter(pk__in=pks))
+            # By key: the filters and the radius chose them already.
+            loaded = source.prepare(source.base().filter(pk__in=pks))
             objects.update({(source.key, obj.pk): obj for obj in loaded})
     results = [
         _result(source, objects[(source.key, pk)], distance)
         for distance, _o, pk, source in page_rows
         if (source.key, pk) in objects
     ]
-    total = sum(counts.values())
 
     page = SearchPage(
         params=params,
@@ -195,20 +272,24 @@ def search(
         results=results,
         count=total,
         counts=counts,
+        capped=frozenset(capped),
         ignored=_ignored_filters(params, chosen),
     )
-    if markers and total <= MAX_INLINE_MARKERS:
-        page.markers = results if total == len(results) else _all_results(chosen, querysets)
+    if markers and not capped and total <= MAX_INLINE_MARKERS:
+        page.markers = (
+            results if total == len(results) else _all_results(chosen, params, location.point)
+        )
     if suggestions and total == 0:
         page.suggestions = search_suggestions(params, location=location)
     return page
 
 
-def _all_results(chosen: list[SearchSource], querysets: dict) -> list[SearchResult]:
+def _all_results(chosen: list[SearchSource], params: SearchParams, point: Point):
     everything = []
     for source in chosen:
         everything += [
-            _result(source, obj, obj.distance) for obj in source.prepare(querysets[source.key])
+            _result(source, obj, obj.distance)
+            for obj in source.prepare(source.query(params, point=point))
         ]
     return sorted(everything, key=lambda r: r.distance_m)
 

@@ -8,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from maps.search import registry
+from maps.search import registry, service
 from tests.buurt.gazetteer_data import load_gazetteer
 from tests.factories import OrganisationFactory
-from tests.maps.search_places import HOME, HOME_ADDRESS, neighbourhood_of_places, offset
+from tests.maps.search_places import HOME, HOME_ADDRESS, crowd, neighbourhood_of_places, offset
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,7 @@ def test_a_feature_collection_in_lon_lat_with_distances(client, places):
     data = response.json()
     assert data["type"] == "FeatureCollection"
     assert (data["count"], data["page"], data["pages"]) == (3, 1, 1)
+    assert data["count_is_lower_bound"] is False
     assert data["location"] == {
         "label": "the chosen point",
         "precision": "point",
@@ -173,6 +174,20 @@ def test_queries_do_not_grow_with_the_results(client, django_assert_max_num_quer
     assert len(data["features"]) == 40
 
 
+def test_a_count_past_the_cap_is_a_lower_bound(client, django_assert_max_num_queries):
+    crowd(service.MAX_COUNTED + 5)
+    # The nearest ids and the count that stops after MAX_COUNTED + 1, their rows, their
+    # languages; one query for each other kind of result, finding none.
+    with django_assert_max_num_queries(4 + len(registry.sources()) - 1):
+        data = client.get(f"{SEARCH}?{HOME_QUERY}&radius=400").json()
+    assert (data["count"], data["count_is_lower_bound"], data["pages"]) == (1_000, True, 40)
+    last = client.get(f"{SEARCH}?{HOME_QUERY}&radius=400&page=40").json()
+    assert len(last["features"]) == 25
+    assert last["next"] is None  # no link past what was counted
+    past = client.get(f"{SEARCH}?{HOME_QUERY}&radius=400&page=41").json()
+    assert (past["features"], past["count"], past["count_is_lower_bound"]) == ([], 1_000, True)
+
+
 def test_the_endpoints_are_documented(client):
     schema = client.get(reverse("api-schema"), headers={"accept": "application/json"})
     paths = schema.json()["paths"]
@@ -180,4 +195,7 @@ def test_the_endpoints_are_documented(client):
     names = {p["name"] for p in search["parameters"]}
     assert {"address", "lat", "lon", "radius", "category", "access", "page"} <= names
     assert "bbox" in {p["name"] for p in paths["/api/search/bbox/"]["get"]["parameters"]}
+    collection = schema.json()["components"]["schemas"]["_SearchCollection"]
+    assert collection["properties"]["count_is_lower_bound"]["type"] == "boolean"
+    assert "1000" in collection["properties"]["count_is_lower_bound"]["description"]
     assert client.get(reverse("api-docs")).status_code == 200

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.gis.geos import Point
+from django.db import connection
 from django.http import QueryDict
 
 from buurt.models import Organisation
@@ -13,6 +14,7 @@ from tests.buurt.gazetteer_data import load_gazetteer
 from tests.maps.search_places import (
     HOME,
     HOME_ADDRESS,
+    crowd,
     neighbourhood_of_places,
     offset,
     organisation_at,
@@ -278,3 +280,85 @@ def test_pages_of_several_kinds_do_not_overlap(places, private_source):
         assert page.count == 11
         paged += [(r.kind, r.id) for r in page.results]
     assert paged == [(r.kind, r.id) for r in everything.results]
+
+
+# --- counting stops at MAX_COUNTED --------------------------------------------------------
+
+
+def test_the_count_is_exact_up_to_the_cap_and_at_least_beyond(places, monkeypatch):
+    # Five places within 2,400 m.
+    monkeypatch.setattr(service, "MAX_COUNTED", 5)
+    page = run(f"{HOME_QUERY}&radius=2400&page_size=2", markers=True)
+    assert (page.count, page.count_is_lower_bound, page.pages) == (5, False, 3)
+    monkeypatch.setattr(service, "MAX_COUNTED", 4)
+    page = run(f"{HOME_QUERY}&radius=2400&page_size=2", markers=True)
+    assert (page.count, page.count_is_lower_bound, page.pages) == (4, True, 2)
+    assert page.capped == {"organisations"}
+    assert page.markers is None  # not counted to the end: the map loads them by box
+    # The list stops at the four nearest; the fifth is on no page.
+    last = run(f"{HOME_QUERY}&radius=2400&page_size=2&page=2")
+    assert titles(last) == ["Buurthuis De Brug", "Taalcafé Babbel"]
+    assert run(f"{HOME_QUERY}&radius=2400&page_size=2&page=3").results == []
+
+
+def test_with_filters_only_the_nearest_places_are_counted(places, monkeypatch):
+    # Free, pay what you can or reduced: sports 300 m, buurthuis 650 m, taalcafé 1,000 m and
+    # the seniors 1,500 m; the theatre (150 m) is paid.
+    monkeypatch.setattr(service, "MAX_COUNTED", 5)
+    page = run(f"{HOME_QUERY}&radius=2400&reduced_rate=1&page_size=2")
+    assert (page.count, page.count_is_lower_bound) == (4, False)  # five places, all looked at
+    monkeypatch.setattr(service, "MAX_COUNTED", 3)
+    page = run(f"{HOME_QUERY}&radius=2400&reduced_rate=1&page_size=2")
+    # PostGIS looks at the nearest four places (one more than counted), three of which match,
+    # and not at the fifth, the seniors; SpatiaLite counts all four matches, more than three.
+    # Either way: "at least 3", and only those three are listed.
+    assert (page.count, page.count_is_lower_bound, page.pages) == (3, True, 2)
+    last = run(f"{HOME_QUERY}&radius=2400&reduced_rate=1&page_size=2&page=2")
+    assert titles(last) == ["Taalcafé Babbel"]
+
+
+def test_more_than_max_counted_is_at_least_max_counted(places, django_assert_max_num_queries):
+    crowd(service.MAX_COUNTED + 5)  # all within 260 m
+    params = parse_search(QueryDict(f"{HOME_QUERY}&radius=400"))
+    location = service.search_location(params)
+    # Organisations: the nearest ids, the count (it stops at MAX_COUNTED + 1; SpatiaLite
+    # counts with the ids), the page's rows and their languages; one query for each other
+    # kind, which finds nothing (so no count).
+    with django_assert_max_num_queries(4 + len(registry.sources()) - 1):
+        page = service.search(params, location=location, markers=True)
+    assert page.count == service.MAX_COUNTED == 1_000
+    assert page.count_is_lower_bound
+    assert page.counts["organisations"] == 1_000
+    assert page.pages == 40  # 25 a page
+    assert page.markers is None
+    distances = [r.distance_m for r in page.results]
+    assert len(distances) == 25
+    assert distances == sorted(distances)
+
+    last = run(f"{HOME_QUERY}&radius=400&page=40")
+    assert len(last.results) == 25
+    assert last.results[0].distance_m >= distances[-1]
+    past = run(f"{HOME_QUERY}&radius=400&page=41")
+    assert (past.results, past.count, past.count_is_lower_bound) == ([], 1_000, True)
+
+
+def test_a_filtered_count_is_one_query(places, django_assert_max_num_queries):
+    crowd(service.MAX_COUNTED + 5, cost="paid")  # within 260 m; none free or reduced
+    params = parse_search(QueryDict(f"{HOME_QUERY}&radius=2400&reduced_rate=1&page_size=2"))
+    location = service.search_location(params)
+    # Organisations: the nearest ids, the count among the nearest MAX_COUNTED + 1 places, the
+    # page's rows and their languages; one query for each other kind (none found, no count).
+    with django_assert_max_num_queries(4 + len(registry.sources()) - 1):
+        page = service.search(params, location=location)
+    assert titles(page) == ["Wandelclub Mannen op Stap", "Buurthuis De Brug"]
+    if connection.features.supports_geography:
+        # PostGIS looks at the nearest places only. None of them (the crowd and the theatre)
+        # matches, but the page found two and one more: at least three.
+        assert (page.count, page.count_is_lower_bound, page.pages) == (3, True, 2)
+    else:
+        # SpatiaLite reads every place of the radius to sort them, and counts them all.
+        assert (page.count, page.count_is_lower_bound, page.pages) == (4, False, 2)
+    # The last page finds the end: the count is exact again.
+    last = run(f"{HOME_QUERY}&radius=2400&reduced_rate=1&page_size=2&page=2")
+    assert titles(last) == ["Taalcafé Babbel", "LDC De Vlier"]
+    assert (last.count, last.count_is_lower_bound) == (4, False)

@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from buurt.models import Organisation
 from maps import spatial
+from maps.search import service
 from tests.buurt.gazetteer_data import load_gazetteer
 from tests.factories import NeighbourhoodFactory, OrganisationFactory, box
-from tests.maps.search_places import HOME, HOME_ADDRESS, neighbourhood_of_places, offset
+from tests.maps.search_places import HOME, HOME_ADDRESS, crowd, neighbourhood_of_places, offset
 
 pytestmark = pytest.mark.django_db
 
@@ -122,10 +123,14 @@ def test_user_text_is_escaped(client, places):
 def test_the_page_queries_do_not_grow_with_the_results(
     client, places, django_assert_max_num_queries
 ):
-    # Both more than a page, so that the map's markers are loaded apart from the list.
+    # Both more than a page, so that the map's markers are loaded apart from the list. Each
+    # at its own distance: a tie across the end of a page costs one query more (tested in
+    # test_search_service.py).
+    placed = []
+
     def count_queries(n):
-        for i in range(n):
-            OrganisationFactory(point=offset(HOME, east_m=-5 * i - 1))
+        for i in range(len(placed), len(placed) + n):
+            placed.append(OrganisationFactory(point=offset(HOME, east_m=-5 * i - 1)))
         with django_assert_max_num_queries(20) as captured:
             client.get(SEARCH, {"address": HOME_ADDRESS, "radius": 800})
         return len(captured)
@@ -169,3 +174,27 @@ def test_the_handout_shows_phone_and_cost(client, places):
     page = text(client.get(PRINT, {"address": HOME_ADDRESS, "radius": 400}))
     assert "Phone 09 123 45 67" in page
     assert "Cost Paid" in page
+
+
+def test_more_than_the_cap_is_said_honestly(client, places, django_assert_max_num_queries):
+    crowd(service.MAX_COUNTED + 5)
+    with django_assert_max_num_queries(20):
+        response = client.get(SEARCH, {"address": HOME_ADDRESS, "radius": 400})
+    page = text(response)
+    assert f"1,000+ places within 5 minutes' walk (400 m) of {HOME_ADDRESS}" in page
+    assert (
+        "We stopped counting here: more places may match further away, and only those counted "
+        "are listed." in page
+    )
+    assert "Page 1 of 40" in page
+    assert response.context["page"].markers is None  # the map loads them by box
+    last = client.get(SEARCH, {"address": HOME_ADDRESS, "radius": 400, "page": 40})
+    assert "Page 40 of 40" in text(last)
+    assert 'rel="next"' not in last.content.decode()  # nothing listed past the cap
+    assert '<ol class="results" start="976">' in last.content.decode()
+
+
+def test_the_handout_says_at_least(client, places):
+    crowd(service.MAX_COUNTED + 5)
+    page = text(client.get(PRINT, {"address": HOME_ADDRESS, "radius": 400}))
+    assert "The 30 nearest of 1,000+ places. Scan the QR code for more of them." in page

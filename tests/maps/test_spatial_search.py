@@ -2,14 +2,17 @@
 outside, rounded distances, and the repair of SpatiaLite indexes after a table remake."""
 
 import math
+import random
 
 import pytest
 from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 
 from buurt.models import Organisation
 from maps import spatial
 from tests.factories import OrganisationFactory
-from tests.maps.search_places import HOME, offset
+from tests.maps.search_places import HOME, crowd, offset, offsets
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +44,106 @@ def test_the_distance_to_the_point_itself_is_zero():
         Organisation.objects.filter(spatial.within_sphere("point", HOME, 1)), "point", HOME
     )
     assert [o.distance for o in found] == [0]
+
+
+@pytest.fixture
+def seeded_places():
+    """130 organisations within 1 km of HOME, from a seeded generator, and ties: five at HOME
+    itself (distance 0), six on one point 300 m north, four on one point 700 m east."""
+    rng = random.Random(5)
+    moves = [(rng.uniform(-700, 700), rng.uniform(-700, 700)) for _ in range(115)]
+    moves += [(0, 0)] * 5 + [(300, 0)] * 6 + [(0, 700)] * 4
+    points = offsets(HOME, moves)
+    rng.shuffle(points)  # so that primary keys do not follow the distance
+    return Organisation.objects.bulk_create(OrganisationFactory.build(point=p) for p in points)
+
+
+def _exact_order(queryset) -> list[int]:
+    """Primary keys by (ST_Distance on the sphere, key): the order before the KNN index."""
+    measured = spatial.with_sphere_distance(queryset, "point", HOME)
+    return list(measured.order_by("distance", "pk").values_list("pk", flat=True))
+
+
+def test_nearest_first_is_the_exact_order(seeded_places):
+    near = Organisation.objects.filter(spatial.within_sphere("point", HOME, 1_000))
+    exact = _exact_order(near)
+    assert len(exact) == 130
+    nearest = spatial.nearest_first(near, "point", HOME)
+    assert list(nearest.values_list("pk", flat=True)) == exact
+    distances = list(nearest.values_list("distance", flat=True))
+    assert distances[:5] == [0, 0, 0, 0, 0]
+    assert distances == sorted(distances)
+
+
+@pytest.mark.parametrize("meters", [600, 1_000])
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 7, 25, 200])
+def test_pages_of_nearest_rows_are_the_exact_order(seeded_places, size, meters):
+    # Sizes that end pages inside every group of ties (at 0 m, 300 m and 700 m); 600 m leaves
+    # out the group at 700 m and the corners of the box around the circle.
+    exact = _exact_order(Organisation.objects.filter(spatial.within_sphere("point", HOME, meters)))
+    paged, more = [], []
+    for start in range(0, len(exact), size):
+        found = spatial.nearest_rows(
+            Organisation.objects.all(), "point", HOME, meters=meters, start=start, end=start + size
+        )
+        paged += [pk for _distance, pk in found.rows]
+        more.append(found.more)
+    assert paged == exact
+    assert more == [True] * (len(more) - 1) + [False]
+    assert spatial.nearest_rows(
+        Organisation.objects.all(), "point", HOME, meters=meters, start=len(exact), end=999
+    ) == spatial.NearestRows(rows=[], more=False)
+
+
+def test_a_tie_across_the_end_of_a_page_costs_one_query(
+    seeded_places, django_assert_max_num_queries
+):
+    everything = Organisation.objects.all()
+    with django_assert_max_num_queries(2):
+        found = spatial.nearest_rows(everything, "point", HOME, meters=1_000, start=0, end=3)
+    # The five at HOME itself, in key order: the three smallest keys.
+    at_home = sorted(o.pk for o in seeded_places if o.point.equals_exact(HOME, 1e-9))
+    assert found.rows == [(0, pk) for pk in at_home[:3]]
+    assert found.more
+    with django_assert_max_num_queries(1):  # the group ends with the page
+        spatial.nearest_rows(everything, "point", HOME, meters=1_000, start=0, end=5)
+
+
+def test_counting_the_nearest_stops_at_the_limit(seeded_places, django_assert_num_queries):
+    everything = Organisation.objects.all()
+    exact = _exact_order(everything.filter(spatial.within_sphere("point", HOME, 600)))
+    with django_assert_num_queries(1):
+        assert spatial.nearest_count(everything, "point", HOME, meters=600, limit=999) == len(exact)
+    assert spatial.nearest_count(everything, "point", HOME, meters=600, limit=10) == 10
+    # The nearest eight: the five at HOME and the three nearest after them (no ties there).
+    some = Q(pk__in=[exact[0], exact[5], exact[7], exact[8]])  # the ninth is not looked at
+    with django_assert_num_queries(1):
+        tally = spatial.nearest_tally(
+            everything, "point", HOME, meters=600, limit=8, condition=some
+        )
+    assert tally == (8, 3)
+    widest = spatial.nearest_tally(everything, "point", HOME, meters=600, limit=999, condition=some)
+    assert widest == (len(exact), 4)  # the box's corners are left out
+
+
+def test_postgis_walks_its_index_nearest_first(postgis_only):
+    # Enough rows, spread over ~3 km, for PostgreSQL to prefer the index to reading them all.
+    crowd(3_000, spacing_m=0.5)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE buurt_organisation")
+    everything = Organisation.objects.all()
+    with CaptureQueriesContext(connection) as page:
+        spatial.nearest_rows(everything, "point", HOME, meters=800, start=0, end=25)
+    with CaptureQueriesContext(connection) as count:
+        # A limit well below the ~2,000 rows of the box, as 1,001 is at a million listings.
+        spatial.nearest_count(everything, "point", HOME, meters=800, limit=101)
+    for query in (page.captured_queries[0], count.captured_queries[0]):
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + query["sql"])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "Index Scan using buurt_organisation_point" in plan
+        assert "Order By: (point <-> " in plan
+        assert "Sort" not in plan
 
 
 def test_a_disabled_spatialite_index_is_repaired():
