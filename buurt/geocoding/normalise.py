@@ -119,8 +119,18 @@ def _expand_suffix(token: str) -> str:
 
 
 def street_key(name: str) -> str:
-    """The search key of a street or place name (see the module docstring)."""
-    return "".join(words(name))
+    """The search key of a street or place name (see the module docstring).
+
+    A key is its own key: short tokens joined can read as an abbreviation themselves ("A/V"
+    gives "av", which is "avenue"), so the key is settled again until it stays the same.
+    """
+    key = "".join(words(name))
+    for _attempt in range(3):
+        again = "".join(words(key))
+        if again == key:
+            break
+        key = again
+    return key
 
 
 def place_keys(*names: str) -> str:
