@@ -1,6 +1,6 @@
 """Reads that feed the account pages."""
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from . import personal_data
 from .models import Invitation, Membership, User, WorkerProfile
@@ -11,6 +11,11 @@ def memberships_of(*, user: User):
     return (
         Membership.objects.filter(user=user)
         .select_related("organisation")
+        .annotate(
+            waiting_referrals=Count(
+                "organisation__referrals", filter=Q(organisation__referrals__status="sent")
+            )
+        )
         .order_by("organisation__name")
     )
 

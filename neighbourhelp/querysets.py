@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.gis.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 
 from moderation.states import ModerationState
 
@@ -14,6 +14,25 @@ class HelpOfferQuerySet(models.QuerySet):
         """Offers anyone may see: approved, active, of an active account."""
         return self.filter(
             moderation_state=ModerationState.APPROVED, status="active", helper__is_active=True
+        )
+
+    def contactable(self):
+        """Offers of helpers who may be contacted (accounts.policy.is_verified_account)."""
+        from accounts.policy import verified_accounts_q
+
+        return self.filter(verified_accounts_q("helper__"))
+
+    def with_load(self, *, since):
+        """pending_count (unanswered asks), month_count (helps said yes to since `since`),
+        last_asked: what the rankings spread requests over helpers by."""
+        return self.annotate(
+            pending_count=Count("matches", filter=Q(matches__status="pending"), distinct=True),
+            month_count=Count(
+                "matches",
+                filter=Q(matches__status="accepted", matches__answered_at__gte=since),
+                distinct=True,
+            ),
+            last_asked=Max("matches__created_at"),
         )
 
     def with_pending(self):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import policy
 from buurt.models import Neighbourhood
 from maps import spatial
 
@@ -61,26 +60,25 @@ class Suggestion:
     asked: bool  # this request already asked this helper
 
 
+def load_rank(offer: HelpOffer, meters: float, *, extra_load: int = 0) -> tuple:
+    """Sort key that spreads requests over helpers: distance bucket, then how much the
+    helper already does (HelpOfferQuerySet.with_load), then who was asked least recently."""
+    last = offer.last_asked.timestamp() if offer.last_asked else 0
+    load = offer.month_count + offer.pending_count + extra_load
+    return (bucket_index(meters), load, last, offer.pk)
+
+
 def offers_for_request(request: HelpRequest, *, limit: int = 10) -> list[Suggestion]:
-    """Offers that fit, ranked so that requests spread over helpers: first by distance
-    bucket, then by how much each helper already does (this month's helps and open asks),
-    then by who was asked least recently. Never simply the nearest first."""
-    now = timezone.now()
+    """Offers that fit, ranked so that requests spread over helpers (load_rank). Never simply
+    the nearest first."""
     candidates = (
         HelpOffer.objects.public()
+        .contactable()
         .filter(has_code("categories", request.category))
         .exclude(helper=request.requester)
         .filter(spatial.within_sphere("private_point", request.private_point, 10_000))
         .select_related("helper", "neighbourhood")
-        .annotate(
-            pending_count=Count("matches", filter=Q(matches__status="pending"), distinct=True),
-            month_count=Count(
-                "matches",
-                filter=Q(matches__status="accepted", matches__answered_at__gte=month_start(now)),
-                distinct=True,
-            ),
-            last_asked=Max("matches__created_at"),
-        )
+        .with_load(since=month_start(timezone.now()))
     )
     asked = set(request.matches.values_list("offer_id", flat=True))
     ranked = []
@@ -89,12 +87,9 @@ def offers_for_request(request: HelpRequest, *, limit: int = 10) -> list[Suggest
             continue
         if offer.pk not in asked and offer.pending_count >= MAX_PENDING_PER_HELPER:
             continue
-        if not policy.can_contact_neighbours(offer.helper):
-            continue
         meters = spatial.great_circle_m(offer.private_point, request.private_point)
-        last = offer.last_asked.timestamp() if offer.last_asked else 0
-        key = (bucket_index(meters), offer.month_count + offer.pending_count, last, offer.pk)
-        ranked.append((key, Suggestion(offer, distance_bucket(meters), offer.pk in asked)))
+        suggestion = Suggestion(offer, distance_bucket(meters), offer.pk in asked)
+        ranked.append((load_rank(offer, meters), suggestion))
     ranked.sort(key=lambda pair: pair[0])
     return [suggestion for _key, suggestion in ranked[:limit]]
 

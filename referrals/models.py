@@ -242,10 +242,6 @@ class FollowUp(models.Model):
     def __str__(self):
         return f"{self.referral} ({self.weeks})"
 
-    @property
-    def is_due(self) -> bool:
-        return self.asked_at is not None and not self.answer
-
     def answer_url(self, answer: str) -> str:
         return reverse("referrals:follow-up-link", args=[self.pk, self.token, answer])
 

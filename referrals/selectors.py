@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from accounts import policy
 from accounts.models import Membership
 from buurt.models import Organisation
 from maps import spatial
 from neighbourhelp.models import Category as HelpCategory
 from neighbourhelp.models import HelpOffer, has_code
 from neighbourhelp.querysets import MAX_PENDING_PER_HELPER
-from neighbourhelp.selectors import bucket_index, distance_bucket
+from neighbourhelp.selectors import distance_bucket, load_rank
+from neighbourhelp.services import month_start
 
 from .models import FollowUp, Need, Notification, Referral
 
@@ -75,11 +75,13 @@ class CompanionChoice:
 
 def companion_choices(organisation: Organisation, *, worker, limit: int = 10) -> list:
     """Neighbours whose offer includes company or being a buddy, who live near enough to the
-    association to go along, ranked like neighbour help: by distance bucket, then by load."""
+    association to go along, ranked as neighbour help ranks helpers (load_rank), counting the
+    referrals they were asked to go along with as load too."""
     if organisation.point is None:
         return []
     candidates = (
         HelpOffer.objects.public()
+        .contactable()
         .filter(
             Q(has_code("categories", COMPANION_CATEGORIES[0]))
             | Q(has_code("categories", COMPANION_CATEGORIES[1]))
@@ -87,20 +89,18 @@ def companion_choices(organisation: Organisation, *, worker, limit: int = 10) ->
         .exclude(helper=worker)
         .filter(spatial.within_sphere("private_point", organisation.point, COMPANION_RADIUS_M))
         .select_related("helper", "neighbourhood")
+        .with_load(since=month_start(timezone.now()))
         .annotate(
-            pending=Count("matches", filter=Q(matches__status="pending"), distinct=True),
-            going=Count("referrals", filter=Q(referrals__companion_status="asked"), distinct=True),
+            going=Count("referrals", filter=Q(referrals__companion_status="asked"), distinct=True)
         )
     )
     ranked = []
     for offer in candidates:
         meters = spatial.great_circle_m(offer.private_point, organisation.point)
-        if meters > offer.max_distance_m or offer.pending >= MAX_PENDING_PER_HELPER:
+        if meters > offer.max_distance_m or offer.pending_count >= MAX_PENDING_PER_HELPER:
             continue
-        if not policy.can_contact_neighbours(offer.helper):
-            continue
-        key = (bucket_index(meters), offer.pending + offer.going, offer.pk)
-        ranked.append((key, CompanionChoice(offer, distance_bucket(meters))))
+        rank = load_rank(offer, meters, extra_load=offer.going)
+        ranked.append((rank, CompanionChoice(offer, distance_bucket(meters))))
     ranked.sort(key=lambda pair: pair[0])
     return [choice for _key, choice in ranked[:limit]]
 

@@ -399,7 +399,7 @@ def notification_give_up(*, notification_id: int) -> None:
     )
 
 
-def notification_retry(*, user, notification: Notification) -> None:
+def notification_retry(*, notification: Notification) -> None:
     if notification.status != Notification.Status.FAILED:
         raise ValidationError(_("This e-mail is not waiting to be sent again."))
     Notification.objects.filter(pk=notification.pk).update(

@@ -19,29 +19,34 @@ from .forms import FollowUpForm, ReferralForm, RespondForm
 from .models import SUGGESTED_GIVE_BACK, FollowUp, Notification, Referral
 
 
+def _number(request, name: str) -> str:
+    value = request.GET.get(name, "")
+    if not value.isdigit():
+        raise Http404
+    return value
+
+
 def _start(request) -> dict:
     """Where a referral starts: an organisation, an activity or a help offer (the companion).
     Anything not public is 404, like its own page."""
     start = {"organisation": None, "activity": None, "offer": None}
+    organisations = Organisation.objects.published()
     if slug := request.GET.get("organisation"):
-        start["organisation"] = get_object_or_404(Organisation.objects.published(), slug=slug)
-    elif pk := request.GET.get("organisation_id", ""):
-        if not pk.isdigit():
-            raise Http404
-        start["organisation"] = get_object_or_404(Organisation.objects.published(), pk=pk)
-    elif pk := request.GET.get("activity", ""):
-        if not pk.isdigit():
-            raise Http404
+        start["organisation"] = get_object_or_404(organisations, slug=slug)
+    elif "organisation_id" in request.GET:
+        start["organisation"] = get_object_or_404(
+            organisations, pk=_number(request, "organisation_id")
+        )
+    elif "activity" in request.GET:
         start["activity"] = get_object_or_404(
             Activity.objects.published().filter(status="published").select_related("organisation"),
-            pk=pk,
+            pk=_number(request, "activity"),
         )
         start["organisation"] = start["activity"].organisation
-    elif pk := request.GET.get("offer", ""):
-        if not pk.isdigit():
-            raise Http404
+    elif "offer" in request.GET:
         start["offer"] = get_object_or_404(
-            HelpOffer.objects.public().select_related("helper", "neighbourhood"), pk=pk
+            HelpOffer.objects.public().select_related("helper", "neighbourhood"),
+            pk=_number(request, "offer"),
         )
     return start
 
@@ -306,7 +311,7 @@ def notification_retry(request, pk):
         pk=pk,
     )
     try:
-        services.notification_retry(user=request.user, notification=notification)
+        services.notification_retry(notification=notification)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

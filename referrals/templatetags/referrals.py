@@ -29,11 +29,3 @@ def referral_start_url(result) -> str:
     if parameter is None:
         return ""
     return f"{reverse('referrals:create')}?{urlencode({parameter: result.id})}"
-
-
-@register.filter
-def waiting_referrals(organisation) -> int:
-    """Referrals to this organisation waiting for an answer (for its members' dashboard)."""
-    from referrals.models import Referral
-
-    return Referral.objects.filter(organisation=organisation, status=Referral.Status.SENT).count()

@@ -305,7 +305,7 @@ def test_a_failing_mail_server_is_retried_then_shown_and_can_be_sent_again(
     assert "Connection" in notification.last_error or "refused" in notification.last_error
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with django_capture_on_commit_callbacks(execute=True):
-        services.notification_retry(user=made.worker, notification=notification)
+        services.notification_retry(notification=notification)
     notification.refresh_from_db()
     assert notification.status == Notification.Status.SENT
     assert len(mail.outbox) == 1

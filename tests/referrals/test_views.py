@@ -272,3 +272,19 @@ def test_the_members_dashboard_shows_referrals_waiting_for_an_answer(client):
     page = client.get(reverse("accounts:dashboard")).content.decode()
     assert "(1 waiting for an answer)" in page
     assert reverse("referrals:incoming", args=[made.organisation.slug]) in page
+
+
+def test_companion_choices_cost_the_same_queries_for_more_neighbours(
+    django_assert_max_num_queries,
+):
+    from referrals import selectors
+
+    organisation, _contact = association()
+    referring = worker()
+    companion_offer()
+    with django_assert_max_num_queries(3) as few:
+        assert len(selectors.companion_choices(organisation, worker=referring)) == 1
+    for _i in range(4):
+        companion_offer()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(selectors.companion_choices(organisation, worker=referring)) == 5
