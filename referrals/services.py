@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -438,8 +439,6 @@ def _email(notification: Notification) -> EmailMessage:
 
 
 def _page_for(notification: Notification) -> str:
-    from django.urls import reverse
-
     referral = notification.referral
     if notification.event == Notification.Event.COMPANION_ASKED or (
         referral.companion_offer_id and notification.recipient_id == referral.companion_user.pk
