@@ -186,7 +186,9 @@ def referrals_as_companion(user):
 
     if not is_resident(user):
         return Referral.objects.none()
-    return Referral.objects.filter(companion_offer__helper=user).exclude(companion_status="")
+    return Referral.objects.filter(companion_offer__helper=user).exclude(
+        companion_status=Referral.CompanionStatus.NONE
+    )
 
 
 def can_see_referral_statistics(user) -> bool:

@@ -6,7 +6,7 @@ never the development or test databases:
 
     DEBUG=1 .venv/bin/python bench/search.py --backend postgis --scale 100000
     DEBUG=1 .venv/bin/python bench/search.py --backend spatialite --scale 100000
-    # a million in a database of its own (seeding takes about 20 minutes):
+    # a million in a database of its own (seeding takes 10 to 20 minutes):
     DEBUG=1 .venv/bin/python bench/search.py --scale 1000000 \
         --database-url postgis://postgres@127.0.0.1:5432/buurtkaart_bench_1m
 

@@ -91,7 +91,11 @@ def companion_choices(organisation: Organisation, *, worker, limit: int = 10) ->
         .select_related("helper", "neighbourhood")
         .with_load(since=month_start(timezone.now()))
         .annotate(
-            going=Count("referrals", filter=Q(referrals__companion_status="asked"), distinct=True)
+            asked_along=Count(
+                "referrals",
+                filter=Q(referrals__companion_status=Referral.CompanionStatus.ASKED),
+                distinct=True,
+            )
         )
     )
     ranked = []
@@ -99,7 +103,7 @@ def companion_choices(organisation: Organisation, *, worker, limit: int = 10) ->
         meters = spatial.great_circle_m(offer.private_point, organisation.point)
         if meters > offer.max_distance_m or offer.pending_count >= MAX_PENDING_PER_HELPER:
             continue
-        rank = load_rank(offer, meters, extra_load=offer.going)
+        rank = load_rank(offer, meters, extra_load=offer.asked_along)
         ranked.append((rank, CompanionChoice(offer, distance_bucket(meters))))
     ranked.sort(key=lambda pair: pair[0])
     return [choice for _key, choice in ranked[:limit]]
