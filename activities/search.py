@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.db import joined_names, split_names
 from maps.search.params import AgeGroup, FilterUnit, SearchParams
 from maps.search.registry import ACCESS_FIELDS, NOTHING, Flag, SearchResult, SearchSource
 
@@ -119,10 +120,10 @@ class ActivitySource(SearchSource):
 
     def prepare(self, queryset):
         upcoming = Q(occurrences__is_cancelled=False, occurrences__ends_at__gte=timezone.now())
-        return (
-            queryset.select_related("organisation")
-            .prefetch_related("languages")
-            .annotate(next_start=Min("occurrences__starts_at", filter=upcoming))
+        links = Activity.languages.through.objects
+        return queryset.select_related("organisation").annotate(
+            next_start=Min("occurrences__starts_at", filter=upcoming),
+            language_names=joined_names(links, "activity", "language__name_local"),
         )
 
     def to_result(self, obj: Activity, distance_m: int | None) -> SearchResult:
@@ -144,7 +145,7 @@ class ActivitySource(SearchSource):
             address=obj.address,
             phone=obj.contact_phone,
             summary=Truncator(obj.description).words(30),
-            languages=tuple(language.name_local for language in obj.languages.all()),
+            languages=split_names(obj.language_names),
         )
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from buurt.models import Organisation
+from core.db import joined_names, split_names
 
 from .params import AgeGroup, FilterUnit, SearchParams
 from .registry import ACCESS_FIELDS, NOTHING, Flag, SearchResult, SearchSource
@@ -111,7 +112,10 @@ class OrganisationSource(SearchSource):
         return None  # "when": organisations are there every day; "kind": chosen by the service
 
     def prepare(self, queryset):
-        return queryset.only(*RESULT_FIELDS).prefetch_related("languages")
+        links = Organisation.languages.through.objects
+        return queryset.only(*RESULT_FIELDS).annotate(
+            language_names=joined_names(links, "organisation", "language__name_local")
+        )
 
     def to_result(self, obj: Organisation, distance_m: int | None) -> SearchResult:
         labels = _labels(get_language())
@@ -133,7 +137,7 @@ class OrganisationSource(SearchSource):
             address=obj.address,
             phone=obj.phone,
             summary=Truncator(obj.description).words(30),
-            languages=tuple(language.name_local for language in obj.languages.all()),
+            languages=split_names(obj.language_names),
         )
 
 

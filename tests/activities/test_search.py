@@ -7,6 +7,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from activities.models import Activity
+from buurt.models import Language
 from maps.search import service
 from maps.search.params import parse_search
 from tests.factories import KORENMARKT, ActivityFactory
@@ -34,6 +35,10 @@ def test_activities_are_found_near_with_their_next_date_and_filters():
     )
     ActivityFactory(title="Online", venue=Activity.Venue.ONLINE)
     ActivityFactory(title="Concept", status="draft")
+    weekly.languages.set(
+        Language.objects.get_or_create(code=code, defaults={"name_local": name})[0]
+        for code, name in [("tr", "Türkçe"), ("ar", "العربية"), ("nl", "Nederlands")]
+    )
 
     page = run(QUERY)
     assert sorted(r.title for r in page.results) == ["Later", "Toneel"]
@@ -42,6 +47,9 @@ def test_activities_are_found_near_with_their_next_date_and_filters():
     assert result.distance_m == 0
     assert result.next_occurrence == weekly.occurrences.first().starts_at
     assert {f.code for f in result.flags} >= {"reduced_rate", "welcome_person"}
+    # Read with the rows (a weekly activity has many dates: each language still once).
+    assert result.languages == ("Nederlands", "Türkçe", "العربية")
+    assert next(r for r in page.results if r.title == "Later").languages == ()
 
     assert [r.title for r in run(QUERY + "&when=week").results] == ["Toneel"]
     assert [r.title for r in run(QUERY + "&reduced_rate=1").results] == ["Toneel"]
