@@ -18,7 +18,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.db import joined_names, split_names
 from maps.search.params import AgeGroup, FilterUnit, SearchParams
-from maps.search.registry import ACCESS_FIELDS, NOTHING, Flag, SearchResult, SearchSource
+from maps.search.registry import (
+    ACCESS_FIELDS,
+    NOTHING,
+    Flag,
+    SearchResult,
+    SearchSource,
+    detail_url,
+)
 
 from .models import Activity, Occurrence
 from .selectors import AFFORDABLE
@@ -133,7 +140,7 @@ class ActivitySource(SearchSource):
             kind_label=labels["self"],
             id=obj.pk,
             title=obj.title,
-            url=obj.get_absolute_url(),
+            url=detail_url("activities:detail", obj.pk),
             point=obj.point,
             distance_m=distance_m,
             category=obj.category,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maps.search.params import FilterUnit, SearchParams
-from maps.search.registry import NOTHING, SearchResult, SearchSource
+from maps.search.registry import NOTHING, SearchResult, SearchSource, detail_url
 
 from .models import Category, HelpLanguage, HelpOffer, has_code
 
@@ -64,7 +64,7 @@ class HelpOfferSource(SearchSource):
             kind_label=str(self.label),
             id=obj.pk,
             title=_("A neighbour in %(area)s") % {"area": obj.area_name},
-            url=obj.get_absolute_url(),
+            url=detail_url("neighbourhelp:offer-detail", obj.pk),
             point=obj.public_point,
             distance_m=distance_m,
             category=obj.categories[0] if obj.categories else "",

@@ -22,7 +22,7 @@ from buurt.models import Organisation
 from core.db import joined_names, split_names
 
 from .params import AgeGroup, FilterUnit, SearchParams
-from .registry import ACCESS_FIELDS, NOTHING, Flag, SearchResult, SearchSource
+from .registry import ACCESS_FIELDS, NOTHING, Flag, SearchResult, SearchSource, detail_url
 
 Kind = Organisation.Kind
 KINDS = frozenset(Kind.values)  # Kind.values builds a new list at every call
@@ -125,7 +125,7 @@ class OrganisationSource(SearchSource):
             kind_label=labels["self"],
             id=obj.pk,
             title=obj.name,
-            url=obj.get_absolute_url(),
+            url=detail_url("buurt:organisation-detail", obj.slug),
             point=obj.point,
             distance_m=distance_m,
             category=kind,
