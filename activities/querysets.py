@@ -25,6 +25,10 @@ class ActivityQuerySet(models.QuerySet):
     def published(self):
         return self.filter(public_activities_q())
 
+    def on_map(self):
+        """Published activities, not cancelled, at a venue with a point."""
+        return self.filter(public_activities_q(), status="published", point__isnull=False)
+
 
 class OccurrenceQuerySet(models.QuerySet):
     def public(self):

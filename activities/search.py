@@ -83,9 +83,7 @@ class ActivitySource(SearchSource):
     )
 
     def base(self):
-        return Activity.objects.published().filter(
-            status=Activity.Status.PUBLISHED, point__isnull=False
-        )
+        return Activity.objects.on_map()
 
     def filter_q(self, params: SearchParams) -> dict[FilterUnit, Q]:
         conditions: dict[FilterUnit, Q] = {FilterUnit("upcoming"): Q(_dates(None, None))}

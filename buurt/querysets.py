@@ -28,7 +28,7 @@ class OrganisationQuerySet(models.QuerySet):
 
     def on_map(self):
         """Published organisations that have a point."""
-        return self.published().filter(point__isnull=False)
+        return self.filter(published_organisations_q(), point__isnull=False)
 
     def near(self, point: Point, *, meters: float):
         """Within `meters` metres of the point, nearest first, with `distance` annotated."""

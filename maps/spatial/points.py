@@ -148,15 +148,16 @@ def bbox_around(point: Point, meters: float) -> BBox:
     plus 1% for the ellipsoid, on which both backends measure: a box to pre-filter with
     through a spatial index, or to fit a map to, never a distance test itself.
     """
+    lon, lat = point.x, point.y  # each a few GEOS calls: read once
     angle = min(math.pi / 2, 1.01 * meters / EARTH_RADIUS_M)  # radians of arc
     dlat = math.degrees(angle)
-    ratio = math.sin(angle) / max(math.cos(math.radians(point.y)), 1e-12)
+    ratio = math.sin(angle) / max(math.cos(math.radians(lat)), 1e-12)
     dlon = 180.0 if ratio >= 1 else math.degrees(math.asin(ratio))
     return BBox(
-        west=max(-180.0, point.x - dlon),
-        south=max(-90.0, point.y - dlat),
-        east=min(180.0, point.x + dlon),
-        north=min(90.0, point.y + dlat),
+        west=max(-180.0, lon - dlon),
+        south=max(-90.0, lat - dlat),
+        east=min(180.0, lon + dlon),
+        north=min(90.0, lat + dlat),
     )
 
 
