@@ -66,6 +66,7 @@ def _dates(first: datetime.date | None, last: datetime.date | None) -> Exists:
 
 class ActivitySource(SearchSource):
     key = "activities"
+    model = Activity
     label = _("Activities")
     categories = tuple(Activity.Category.choices)
     filters = frozenset(

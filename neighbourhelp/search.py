@@ -19,6 +19,7 @@ from .models import Category, HelpLanguage, HelpOffer, has_code
 
 class HelpOfferSource(SearchSource):
     key = "help_offers"
+    model = HelpOffer
     label = gettext_lazy("Neighbours who help")
     categories = tuple(Category.choices)
     point_field = "public_point"

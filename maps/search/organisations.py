@@ -70,6 +70,7 @@ def _languages(*conditions: Q, **lookups) -> Exists:
 
 class OrganisationSource(SearchSource):
     key = "organisations"
+    model = Organisation
     label = _("Associations and services")
     categories = tuple(Kind.choices)
     filters = frozenset(

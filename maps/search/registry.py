@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from django.contrib.gis.geos import Point
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 from maps import spatial
@@ -115,6 +115,7 @@ class SearchSource:
 
     key: ClassVar[str]
     label: ClassVar[str]
+    model: ClassVar[type[Model]]  # what base() returns rows of
     categories: ClassVar[tuple[tuple[str, str], ...]] = ()
     point_field: ClassVar[str] = "point"
     distance_bucket_m: ClassVar[int | None] = None

@@ -30,6 +30,7 @@ from .nearest import (
     nearest_first,
     nearest_rows,
     nearest_tally,
+    occupied,
     with_sphere_distance,
     within_sphere,
 )
@@ -109,6 +110,7 @@ __all__ = [
     "nearest_first",
     "nearest_rows",
     "nearest_tally",
+    "occupied",
     "parse_bbox",
     "point_from_columns_sql",
     "point_from_lonlat_sql",

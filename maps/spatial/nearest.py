@@ -3,13 +3,14 @@ SpatiaLite: the queries behind the map search."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.gis.geos import Point
-from django.db import NotSupportedError, connections
-from django.db.models import BooleanField, Count, F, FloatField, Func, Q, QuerySet, Window
+from django.db import NotSupportedError, connections, router
+from django.db.models import BooleanField, Count, F, FloatField, Func, Model, Q, QuerySet, Window
 
-from .points import WGS84, bbox_around
+from .points import WGS84, BBox, bbox_around
 
 #
 # On the sphere, not the ellipsoid: ST_DWithin and ST_Distance on geography measure on the
@@ -39,6 +40,23 @@ class _PointParameter:
         return f"MakePoint(%s, %s, {WGS84})", [point.x, point.y]
 
 
+def _box_polygon(box: BBox) -> str:
+    """The box as EWKT, for ST_GeogFromText."""
+    w, s, e, n = box.west, box.south, box.east, box.north
+    return f"SRID={WGS84};POLYGON(({w!r} {s!r},{e!r} {s!r},{e!r} {n!r},{w!r} {n!r},{w!r} {s!r}))"
+
+
+def _corners(box: BBox) -> tuple[float, float, float, float]:
+    return box.west, box.south, box.east, box.north
+
+
+# SpatiaLite: the ROWIDs of a table's rows whose geometry column lies in a box, from its R*Tree.
+_SPATIALITE_BOX_ROWIDS = (
+    "SELECT ROWID FROM SpatialIndex WHERE f_table_name = %s AND f_geometry_column = %s "
+    f"AND search_frame = BuildMbr(%s, %s, %s, %s, {WGS84})"
+)
+
+
 class _InBox(Func):
     """True for rows whose geography/4326 column lies in the EPSG:4326 box around the point
     that holds every point within `meters` metres (bbox_around): the spatial index's part."""
@@ -55,28 +73,14 @@ class _InBox(Func):
     def as_postgresql(self, compiler, connection, **extra_context):
         column, params = compiler.compile(self.source_expressions[0])
         box = bbox_around(self.point, self.meters)
-        box_wkt = (
-            f"SRID={WGS84};POLYGON(({box.west!r} {box.south!r},{box.east!r} {box.south!r},"
-            f"{box.east!r} {box.north!r},{box.west!r} {box.north!r},{box.west!r} {box.south!r}))"
-        )
-        return f"{column} && ST_GeogFromText(%s)", [*params, box_wkt]
+        return f"{column} && ST_GeogFromText(%s)", [*params, _box_polygon(box)]
 
     def as_sqlite(self, compiler, connection, **extra_context):
         target = self.source_expressions[0]
         box = bbox_around(self.point, self.meters)
         rowid = f"{connection.ops.quote_name(target.alias)}.ROWID"
-        return (
-            f"{rowid} IN (SELECT ROWID FROM SpatialIndex WHERE f_table_name = %s "
-            f"AND f_geometry_column = %s AND search_frame = BuildMbr(%s, %s, %s, %s, {WGS84}))",
-            [
-                target.target.model._meta.db_table,
-                target.target.column,
-                box.west,
-                box.south,
-                box.east,
-                box.north,
-            ],
-        )
+        table, column = target.target.model._meta.db_table, target.target.column
+        return f"{rowid} IN ({_SPATIALITE_BOX_ROWIDS})", [table, column, *_corners(box)]
 
 
 class _WithinSphere(_InBox):
@@ -265,3 +269,35 @@ def nearest_tally(
         within=Count("pk", filter=within), passing=Count("pk", filter=within & condition)
     )
     return found["within"], found["passing"]
+
+
+def occupied(places: Sequence[tuple[type[Model], str]], point: Point, meters: float) -> list[bool]:
+    """For each (model, geography field): whether any of its rows lies in the box around the
+    point that holds every point within `meters` metres. One statement, in which each part
+    asks a spatial index for one row and stops there. No row is filtered (published or not):
+    False means that nothing of that model can be within the radius; True, that something
+    may be."""
+    box = bbox_around(point, meters)
+    connection = connections[router.db_for_read(places[0][0])]
+    quote = connection.ops.quote_name
+    parts, params = [], []
+    for model, field in places:
+        table, column = model._meta.db_table, model._meta.get_field(field).column
+        if getattr(connection.ops, "postgis", False):
+            parts.append(
+                f"EXISTS (SELECT 1 FROM {quote(table)} WHERE {quote(column)} "
+                "&& ST_GeogFromText(%s))"
+            )
+            params.append(_box_polygon(box))
+        elif getattr(connection.ops, "spatialite", False):
+            # Not EXISTS on SpatialIndex itself: that virtual table answers nothing under a
+            # LIMIT, which EXISTS implies (SpatiaLite 5.0).
+            parts.append(
+                f"EXISTS (SELECT 1 FROM {quote(table)} WHERE ROWID IN ({_SPATIALITE_BOX_ROWIDS}))"
+            )
+            params += [table, column, *_corners(box)]
+        else:
+            raise NotSupportedError("occupied needs PostGIS or SpatiaLite.")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return [bool(value) for value in cursor.fetchone()]

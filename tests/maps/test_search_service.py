@@ -4,6 +4,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 
 from buurt.models import Organisation
 from maps import spatial
@@ -11,6 +12,7 @@ from maps.search import registry, service
 from maps.search.organisations import OrganisationSource
 from maps.search.params import FilterUnit, parse_search
 from tests.buurt.gazetteer_data import load_gazetteer
+from tests.factories import ActivityFactory, OrganisationFactory
 from tests.maps.search_places import (
     HOME,
     HOME_ADDRESS,
@@ -321,10 +323,10 @@ def test_more_than_max_counted_is_at_least_max_counted(places, django_assert_max
     crowd(service.MAX_COUNTED + 5)  # all within 260 m
     params = parse_search(QueryDict(f"{HOME_QUERY}&radius=400"))
     location = service.search_location(params)
-    # Organisations: the nearest ids, the count (it stops at MAX_COUNTED + 1; SpatiaLite
-    # counts with the ids), the page's rows with their languages; one query for each other
-    # kind, which finds nothing (so no count).
-    with django_assert_max_num_queries(3 + len(registry.sources()) - 1):
+    # Which kinds have anything near (only organisations); their nearest ids, the count (it
+    # stops at MAX_COUNTED + 1; SpatiaLite counts with the ids), the page's rows with their
+    # languages.
+    with django_assert_max_num_queries(4):
         page = service.search(params, location=location, markers=True)
     assert page.count == service.MAX_COUNTED == 1_000
     assert page.count_is_lower_bound
@@ -342,13 +344,30 @@ def test_more_than_max_counted_is_at_least_max_counted(places, django_assert_max
     assert (past.results, past.count, past.count_is_lower_bound) == ([], 1_000, True)
 
 
+def test_a_kind_with_nothing_near_costs_no_query_of_its_own(places):
+    far = OrganisationFactory(point=offset(HOME, north_m=5_000))
+    ActivityFactory(organisation=far, point=far.point)
+    params = parse_search(QueryDict(f"{HOME_QUERY}&radius=800"))
+    location = service.search_location(params)
+    with CaptureQueriesContext(connection) as captured:
+        page = service.search(params, location=location)
+    assert page.counts == {"organisations": 3, "activities": 0, "help_offers": 0}
+    probe, *rest = [q["sql"] for q in captured.captured_queries]
+    assert "activities_activity" in probe
+    assert "neighbourhelp_helpoffer" in probe
+    assert not any("activities_activity" in sql or "neighbourhelp" in sql for sql in rest)
+    # With an activity near, its own walk follows.
+    ActivityFactory(organisation=places["buurthuis"], point=places["buurthuis"].point)
+    assert run(f"{HOME_QUERY}&radius=800").counts["activities"] == 1
+
+
 def test_a_filtered_count_is_one_query(places, django_assert_max_num_queries):
     crowd(service.MAX_COUNTED + 5, cost="paid")  # within 260 m; none free or reduced
     params = parse_search(QueryDict(f"{HOME_QUERY}&radius=2400&reduced_rate=1&page_size=2"))
     location = service.search_location(params)
-    # Organisations: the nearest ids, the count among the nearest MAX_COUNTED + 1 places, the
-    # page's rows with their languages; one query for each other kind (none found, no count).
-    with django_assert_max_num_queries(3 + len(registry.sources()) - 1):
+    # Which kinds have anything near (only organisations); their nearest ids, the count among
+    # the nearest MAX_COUNTED + 1 places, the page's rows with their languages.
+    with django_assert_max_num_queries(4):
         page = service.search(params, location=location)
     assert titles(page) == ["Wandelclub Mannen op Stap", "Buurthuis De Brug"]
     if connection.features.supports_geography:

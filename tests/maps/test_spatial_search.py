@@ -9,9 +9,11 @@ from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
+from activities.models import Activity
 from buurt.models import Organisation
 from maps import spatial
-from tests.factories import OrganisationFactory
+from neighbourhelp.models import HelpOffer
+from tests.factories import ActivityFactory, OrganisationFactory
 from tests.maps.search_places import HOME, crowd, offset, offsets
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +109,21 @@ def test_a_tie_across_the_end_of_a_page_costs_one_query(
     assert found.more
     with django_assert_max_num_queries(1):  # the group ends with the page
         spatial.nearest_rows(everything, "point", HOME, meters=1_000, start=0, end=5)
+
+
+def test_occupied_asks_each_spatial_index_for_anything_in_the_box(
+    django_assert_num_queries,
+):
+    OrganisationFactory(point=offset(HOME, north_m=500), status="draft")  # unpublished counts
+    far = OrganisationFactory(point=offset(HOME, east_m=3_000))
+    activity = ActivityFactory(organisation=far, point=far.point)
+    places = [(Organisation, "point"), (Activity, "point"), (HelpOffer, "public_point")]
+    with django_assert_num_queries(1):
+        assert spatial.occupied(places, HOME, 600) == [True, False, False]
+    # The box holds the circle, and a little more: 3 km east is in the box of 2,990 m.
+    assert spatial.great_circle_m(activity.point, HOME) > 2_990
+    assert spatial.occupied(places, HOME, 2_990) == [True, True, False]
+    assert spatial.occupied(places, offset(HOME, north_m=-5_000), 1_000) == [False] * 3
 
 
 def test_counting_the_nearest_stops_at_the_limit(seeded_places, django_assert_num_queries):
