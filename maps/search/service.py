@@ -231,15 +231,15 @@ def search(
     # No kind gives more than MAX_COUNTED rows: past them nothing is listed, and while every
     # kind has fewer, its first MAX_COUNTED rows are all of them.
     fetch_end = min(end, MAX_COUNTED)
-    single = len(chosen) == 1
+    near = _with_places_near(chosen, params, location.point)
+    # One kind pages in SQL; several are merged here, so each gives its nearest rows.
+    single = len(near) == 1
     counts: dict[str, int] = dict.fromkeys((source.key for source in chosen), 0)
     capped: set[str] = set()
     ranked = []
-    near = _with_places_near(chosen, params, location.point)
     for order, source in enumerate(chosen):
         if source not in near:
             continue
-        # One kind pages in SQL; several are merged here, so each gives its nearest rows.
         rows, counts[source.key], more = _nearest(
             source,
             params,
