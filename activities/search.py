@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import functools
 
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import get_language
@@ -125,10 +125,14 @@ class ActivitySource(SearchSource):
         return None
 
     def prepare(self, queryset):
-        upcoming = Q(occurrences__is_cancelled=False, occurrences__ends_at__gte=timezone.now())
+        # Subqueries, not a join and GROUP BY: the search reads a page in its walk through the
+        # spatial index, which a GROUP BY would turn into reading and sorting the whole radius.
+        upcoming = Occurrence.objects.filter(
+            activity=OuterRef("pk"), is_cancelled=False, ends_at__gte=timezone.now()
+        )
         links = Activity.languages.through.objects
         return queryset.select_related("organisation").annotate(
-            next_start=Min("occurrences__starts_at", filter=upcoming),
+            next_start=Subquery(upcoming.order_by("starts_at").values("starts_at")[:1]),
             language_names=joined_names(links, "activity", "language__name_local"),
         )
 

@@ -152,22 +152,31 @@ def _result(source: SearchSource, obj, distance: float) -> SearchResult:
 
 
 def _nearest(
-    source: SearchSource, params: SearchParams, *, point: Point, start: int, end: int
-) -> tuple[list[tuple[float, int]], int, bool]:
+    source: SearchSource,
+    params: SearchParams,
+    *,
+    point: Point,
+    start: int,
+    end: int,
+    objects: bool = False,
+) -> tuple[list[tuple[float, object]], int, bool]:
     """(distance, pk) of rows `start`..`end` of one kind, nearest first; how many match, at
     most MAX_COUNTED; and whether counting stopped before the last one.
 
-    Only ids and distances, through the spatial index nearest first: the page's few rows are
-    loaded afterwards by primary key. The rows tell the count when they end before `end`, or
-    when the backend counted them all in the same pass (SpatiaLite); otherwise _count() counts.
+    Through the spatial index nearest first. Only ids and distances, and the page's rows are
+    loaded afterwards by primary key; or, with `objects`, (distance, the row ready for
+    to_result) in the same query. The rows tell the count when they end before `end`, or when
+    the backend counted them all in the same pass (SpatiaLite); otherwise _count() counts.
     """
+    queryset = source.filtered(params)
     found = spatial.nearest_rows(
-        source.filtered(params),
+        source.prepare(queryset) if objects else queryset,
         source.point_field,
         point,
         meters=params.radius_m,
         start=start,
         end=end,
+        objects=objects,
     )
     if found.total is not None or (found.rows and not found.more):
         total = start + len(found.rows) if found.total is None else found.total
@@ -237,6 +246,11 @@ def search(
     counts: dict[str, int] = dict.fromkeys((source.key for source in chosen), 0)
     capped: set[str] = set()
     ranked = []
+    # The first page of one kind is read in its walk; other pages and several kinds are
+    # loaded by key afterwards (the walk would read every row before the page, or of every
+    # kind, where the page shows one in three).
+    read_rows = single and offset == 0
+    objects = {}
     for order, source in enumerate(chosen):
         if source not in near:
             continue
@@ -246,9 +260,13 @@ def search(
             point=location.point,
             start=offset if single else 0,
             end=fetch_end,
+            objects=read_rows,
         )
         if more:
             capped.add(source.key)
+        if read_rows:
+            objects.update({(source.key, obj.pk): obj for _distance, obj in rows})
+            rows = [(distance, obj.pk) for distance, obj in rows]
         ranked += [(distance, order, pk, source) for distance, pk in rows]
     ranked.sort(key=lambda row: row[:3])
     total = sum(counts.values())
@@ -257,9 +275,8 @@ def search(
     first = offset if single else 0  # the position of ranked[0] among all results
     page_rows = ranked[offset - first : min(end, total) - first]
 
-    objects = {}
     for source in chosen:
-        pks = [pk for _d, _o, pk, s in page_rows if s is source]
+        pks = [pk for _d, _o, pk, s in page_rows if s is source and (s.key, pk) not in objects]
         if pks:
             # By key: the filters and the radius chose them already.
             loaded = source.prepare(source.base().filter(pk__in=pks))

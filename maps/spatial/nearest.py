@@ -46,10 +46,6 @@ def _box_polygon(box: BBox) -> str:
     return f"SRID={WGS84};POLYGON(({w!r} {s!r},{e!r} {s!r},{e!r} {n!r},{w!r} {n!r},{w!r} {s!r}))"
 
 
-def _corners(box: BBox) -> tuple[float, float, float, float]:
-    return box.west, box.south, box.east, box.north
-
-
 # SpatiaLite: the ROWIDs of a table's rows whose geometry column lies in a box, from its R*Tree.
 _SPATIALITE_BOX_ROWIDS = (
     "SELECT ROWID FROM SpatialIndex WHERE f_table_name = %s AND f_geometry_column = %s "
@@ -80,7 +76,8 @@ class _InBox(Func):
         box = bbox_around(self.point, self.meters)
         rowid = f"{connection.ops.quote_name(target.alias)}.ROWID"
         table, column = target.target.model._meta.db_table, target.target.column
-        return f"{rowid} IN ({_SPATIALITE_BOX_ROWIDS})", [table, column, *_corners(box)]
+        corners = [box.west, box.south, box.east, box.north]
+        return f"{rowid} IN ({_SPATIALITE_BOX_ROWIDS})", [table, column, *corners]
 
 
 class _WithinSphere(_InBox):
@@ -175,7 +172,8 @@ def _walk(queryset: QuerySet, field: str, point: Point, meters: float, name: str
 
 @dataclass(frozen=True)
 class NearestRows:
-    rows: list[tuple[float, object]]  # (metres, primary key), nearest first, ties by key
+    # (metres, primary key or model instance), nearest first, ties by key
+    rows: list[tuple[float, object]]
     more: bool  # there are rows after these
     # All the rows, counted in the same pass when that costs nothing (SpatiaLite reads and
     # sorts every row of the radius anyway); None when not counted.
@@ -191,10 +189,13 @@ def nearest_rows(
     start: int,
     end: int,
     name: str = "distance",
+    objects: bool = False,
 ) -> NearestRows:
     """Rows `start`..`end`, as (metres on the sphere, primary key), of the rows of `queryset`
     within `meters` metres of the point, nearest first and ties by key (nearest_first()'s
-    order), and whether more rows follow.
+    order), and whether more rows follow. With `objects`, (metres, model instance) as
+    `queryset` reads them (its only() and annotations): for a page whose rows are needed
+    anyway, read in the same query.
 
     PostGIS walks its GiST index nearest first (KNN, `ORDER BY point <-> ref LIMIT n`) and stops
     after `end` + 1 rows, wherever they are in the radius. It cannot add the primary key to
@@ -206,32 +207,38 @@ def nearest_rows(
     """
     if end <= start:
         return NearestRows(rows=[], more=False)
+
+    def read(rows: QuerySet, *more: str) -> list[tuple]:
+        if objects:
+            return [(getattr(obj, name), obj, *(getattr(obj, m) for m in more)) for obj in rows]
+        return list(rows.values_list(name, "pk", *more))
+
     if not _walks_index_nearest_first(queryset):
         ordered = nearest_first(queryset.filter(within_sphere(field, point, meters)), field, point)
-        found = list(
-            ordered.annotate(nearest_total=Window(Count("pk"))).values_list(
-                name, "pk", "nearest_total"
-            )[start : end + 1]
+        found = read(
+            ordered.annotate(nearest_total=Window(Count("pk")))[start : end + 1], "nearest_total"
         )
         return NearestRows(
-            rows=[(distance, pk) for distance, pk, _total in found[: end - start]],
+            rows=[(distance, row) for distance, row, _total in found[: end - start]],
             more=len(found) > end - start,
             total=found[0][2] if found else None,
         )
-    walked = list(_walk(queryset, field, point, meters, name).values_list(name, "pk")[: end + 1])
+    walked = read(_walk(queryset, field, point, meters, name)[: end + 1])
     found = [row for row in walked if row[0] <= meters]
     more = len(found) > end
     if more and found[end][0] == found[end - 1][0]:
         tie = found[end][0]
         found = [row for row in found if row[0] < tie]
-        found += (
+        found += read(
             queryset.filter(within_sphere(field, point, max(tie, 1.0)))
             .annotate(**{name: _NearestDistance(field, point)})
             .filter(**{name: tie})
-            .order_by("pk")
-            .values_list(name, "pk")[: end - len(found)]
+            .order_by("pk")[: end - len(found)]
         )
-    found.sort()
+    if objects:
+        found.sort(key=lambda row: (row[0], row[1].pk))
+    else:
+        found.sort()
     return NearestRows(rows=found[start:end], more=more)
 
 
@@ -290,12 +297,14 @@ def occupied(places: Sequence[tuple[type[Model], str]], point: Point, meters: fl
             )
             params.append(_box_polygon(box))
         elif getattr(connection.ops, "spatialite", False):
-            # Not EXISTS on SpatialIndex itself: that virtual table answers nothing under a
-            # LIMIT, which EXISTS implies (SpatiaLite 5.0).
+            # The R*Tree of the column itself (SpatiaLite's idx_<table>_<column>), which stops
+            # at the first box it finds. Not the SpatialIndex virtual table: it answers nothing
+            # under the LIMIT that EXISTS implies, and otherwise hands over every row in the box.
             parts.append(
-                f"EXISTS (SELECT 1 FROM {quote(table)} WHERE ROWID IN ({_SPATIALITE_BOX_ROWIDS}))"
+                f"EXISTS (SELECT 1 FROM {quote(f'idx_{table}_{column}')} "
+                "WHERE xmin <= %s AND xmax >= %s AND ymin <= %s AND ymax >= %s)"
             )
-            params += [table, column, *_corners(box)]
+            params += [box.east, box.west, box.north, box.south]
         else:
             raise NotSupportedError("occupied needs PostGIS or SpatiaLite.")
     with connection.cursor() as cursor:

@@ -323,10 +323,10 @@ def test_more_than_max_counted_is_at_least_max_counted(places, django_assert_max
     crowd(service.MAX_COUNTED + 5)  # all within 260 m
     params = parse_search(QueryDict(f"{HOME_QUERY}&radius=400"))
     location = service.search_location(params)
-    # Which kinds have anything near (only organisations); their nearest ids, the count (it
-    # stops at MAX_COUNTED + 1; SpatiaLite counts with the ids), the page's rows with their
-    # languages.
-    with django_assert_max_num_queries(4):
+    # Which kinds have anything near (only organisations); the first page of their nearest,
+    # read with their languages; the count (it stops at MAX_COUNTED + 1; SpatiaLite counts
+    # with the page).
+    with django_assert_max_num_queries(3):
         page = service.search(params, location=location, markers=True)
     assert page.count == service.MAX_COUNTED == 1_000
     assert page.count_is_lower_bound
@@ -365,9 +365,9 @@ def test_a_filtered_count_is_one_query(places, django_assert_max_num_queries):
     crowd(service.MAX_COUNTED + 5, cost="paid")  # within 260 m; none free or reduced
     params = parse_search(QueryDict(f"{HOME_QUERY}&radius=2400&reduced_rate=1&page_size=2"))
     location = service.search_location(params)
-    # Which kinds have anything near (only organisations); their nearest ids, the count among
-    # the nearest MAX_COUNTED + 1 places, the page's rows with their languages.
-    with django_assert_max_num_queries(4):
+    # Which kinds have anything near (only organisations); the first page of their nearest,
+    # read with their languages; the count among the nearest MAX_COUNTED + 1 places.
+    with django_assert_max_num_queries(3):
         page = service.search(params, location=location)
     assert titles(page) == ["Wandelclub Mannen op Stap", "Buurthuis De Brug"]
     if connection.features.supports_geography:

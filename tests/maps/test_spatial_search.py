@@ -126,6 +126,18 @@ def test_occupied_asks_each_spatial_index_for_anything_in_the_box(
     assert spatial.occupied(places, offset(HOME, north_m=-5_000), 1_000) == [False] * 3
 
 
+@pytest.mark.parametrize(("start", "end"), [(0, 3), (0, 5), (0, 7), (2, 9), (0, 200)])
+def test_rows_read_as_objects_are_the_same_rows(seeded_places, start, end):
+    # (0, 3) and (2, 9) end inside a tie (five at HOME; six 300 m north), (0, 5) after it.
+    everything = Organisation.objects.only("name", "point")
+    bounds = {"meters": 1_000, "start": start, "end": end}
+    keys = spatial.nearest_rows(everything, "point", HOME, **bounds)
+    read = spatial.nearest_rows(everything, "point", HOME, objects=True, **bounds)
+    assert [(distance, obj.pk) for distance, obj in read.rows] == keys.rows
+    assert (read.more, read.total) == (keys.more, keys.total)
+    assert {type(obj) for _distance, obj in read.rows} == {Organisation}
+
+
 def test_counting_the_nearest_stops_at_the_limit(seeded_places, django_assert_num_queries):
     everything = Organisation.objects.all()
     exact = _exact_order(everything.filter(spatial.within_sphere("point", HOME, 600)))
