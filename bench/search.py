@@ -460,14 +460,18 @@ def markdown(results: list[dict]) -> str:
             + " |"
         )
     lines += ["", "Per radius (in process):", ""]
-    lines += ["| backend | listings | radius | count p50 | API p50 | API p95 | SQL p95 |"]
-    lines += ["|---|---:|---:|---:|---:|---:|---:|"]
+    lines += [
+        "| backend | listings | radius | count p50 | API p50 | API p95 | SQL p50 | SQL p95 "
+        "| API/SQL p50 |"
+    ]
+    lines += ["|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for run in results:
         for radius, row in run["in_process"].items():
             lines.append(
                 f"| {run['backend']} | {run['listings']:,} | {radius} m | "
                 f"{row['results_p50']:.0f} | {row['api_ms']['p50']} ms | "
-                f"{row['api_ms']['p95']} ms | {row['sql_total_ms']['p95']} ms |"
+                f"{row['api_ms']['p95']} ms | {row['sql_total_ms']['p50']} ms | "
+                f"{row['sql_total_ms']['p95']} ms | {row['api_to_sql']['p50']} |"
             )
     return "\n".join(lines) + "\n"
 
