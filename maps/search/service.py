@@ -160,8 +160,8 @@ def _nearest(
     end: int,
     objects: bool = False,
 ) -> tuple[list[tuple[float, object]], int, bool]:
-    """(distance, pk) of rows `start`..`end` of one kind, nearest first; how many match, at
-    most MAX_COUNTED; and whether counting stopped before the last one.
+    """(distance, pk or row) of rows `start`..`end` of one kind, nearest first; how many
+    match, at most MAX_COUNTED; and whether counting stopped before the last one.
 
     Through the spatial index nearest first. Only ids and distances, and the page's rows are
     loaded afterwards by primary key; or, with `objects`, (distance, the row ready for
@@ -225,8 +225,9 @@ def search(
 
     Queries, none of which grow with the number of results: with several kinds, one that
     asks which have any place in the radius's box; per kind that has, one for the ids and
-    distances of the nearest (two when rows tie across the end of the page), and, when the
-    page is full, one that counts (_count); per kind on the page, one for its rows with their
+    distances of the nearest (two when rows tie across the end of the page; for the first
+    page of a single kind, its rows and their languages as well), and, when the page is
+    full, one that counts (_count); per other kind on the page, one for its rows with their
     languages; with `markers`, all results of the kinds found for the map when every count
     is exact and there are at most MAX_INLINE_MARKERS; with `suggestions` and nothing found,
     one aggregate query per kind for the wider radii and the dropped filters.
