@@ -11,7 +11,6 @@ import datetime
 import functools
 
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -47,21 +46,11 @@ AGE_GROUPS = {
 }
 
 
-def _day_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
-
-
-def _dates(first: datetime.date | None, last: datetime.date | None) -> Exists:
-    occurrences = Occurrence.objects.filter(
-        activity=OuterRef("pk"), is_cancelled=False, ends_at__gte=timezone.now()
-    )
-    if first:
-        occurrences = occurrences.filter(starts_at__gte=_day_start(first))
-    if last:
-        occurrences = occurrences.filter(
-            starts_at__lt=_day_start(last + datetime.timedelta(days=1))
-        )
-    return Exists(occurrences)
+def _upcoming(first: datetime.date | None = None, last: datetime.date | None = None):
+    """The outer activity's dates to come that are not cancelled, starting from `first` to
+    `last` (local dates, inclusive) when given: for a subquery."""
+    occurrences = Occurrence.objects.filter(activity=OuterRef("pk"), is_cancelled=False)
+    return occurrences.upcoming().between(first, last)
 
 
 class ActivitySource(SearchSource):
@@ -87,7 +76,7 @@ class ActivitySource(SearchSource):
         return Activity.objects.on_map()
 
     def filter_q(self, params: SearchParams) -> dict[FilterUnit, Q]:
-        conditions: dict[FilterUnit, Q] = {FilterUnit("upcoming"): Q(_dates(None, None))}
+        conditions: dict[FilterUnit, Q] = {FilterUnit("upcoming"): Q(Exists(_upcoming()))}
         for unit in params.filter_units():
             condition = self._condition(unit, params)
             if condition is not None:
@@ -101,7 +90,7 @@ class ActivitySource(SearchSource):
             return Q(category__in=codes) if codes else NOTHING
         if name == "when":
             period = params.period()
-            return Q(_dates(*period)) if period else None
+            return Q(Exists(_upcoming(*period))) if period else None
         if name == "reduced_rate":
             return AFFORDABLE
         if name == "access":
@@ -127,12 +116,9 @@ class ActivitySource(SearchSource):
     def prepare(self, queryset):
         # Subqueries, not a join and GROUP BY: the search reads a page in its walk through the
         # spatial index, which a GROUP BY would turn into reading and sorting the whole radius.
-        upcoming = Occurrence.objects.filter(
-            activity=OuterRef("pk"), is_cancelled=False, ends_at__gte=timezone.now()
-        )
         links = Activity.languages.through.objects
         return queryset.select_related("organisation").annotate(
-            next_start=Subquery(upcoming.order_by("starts_at").values("starts_at")[:1]),
+            next_start=Subquery(_upcoming().order_by("starts_at").values("starts_at")[:1]),
             language_names=joined_names(links, "activity", "language__name_local"),
         )
 

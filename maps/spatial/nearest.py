@@ -235,10 +235,7 @@ def nearest_rows(
             .filter(**{name: tie})
             .order_by("pk")[: end - len(found)]
         )
-    if objects:
-        found.sort(key=lambda row: (row[0], row[1].pk))
-    else:
-        found.sort()
+    found.sort(key=lambda row: (row[0], row[1].pk if objects else row[1]))
     return NearestRows(rows=found[start:end], more=more)
 
 
