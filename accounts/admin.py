@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ListedFiltersOnly, ModelAdmin
+
 from .models import Invitation, Membership, User, WorkerProfile
 
 
@@ -12,7 +14,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ListedFiltersOnly, DjangoUserAdmin):
     ordering = ["email"]
     list_display = [
         "email",
@@ -39,7 +41,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(WorkerProfile)
-class WorkerProfileAdmin(admin.ModelAdmin):
+class WorkerProfileAdmin(ModelAdmin):
     list_display = ["user", "profession", "employer", "verified_at"]
     list_filter = ["profession", ("verified_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__email", "employer__name"]
@@ -48,7 +50,7 @@ class WorkerProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ModelAdmin):
     list_display = ["email", "organisation", "role", "created_at", "expires_at", "accepted_at"]
     search_fields = ["email", "organisation__name"]
     # Invitations are made on the organisation's members page, which sends the e-mail.

@@ -1,5 +1,7 @@
 from django.contrib.gis import admin
 
+from core.admin import GeoModelAdmin, ModelAdmin
+
 from .models import Activity, Occurrence, Registration
 
 
@@ -11,7 +13,7 @@ class OccurrenceInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.GISModelAdmin):
+class ActivityAdmin(GeoModelAdmin):
     list_display = ("title", "organisation", "starts_at", "status", "moderation_state")
     list_filter = ("status", "moderation_state", "category")
     search_fields = ("title", "organisation__name")
@@ -20,7 +22,7 @@ class ActivityAdmin(admin.GISModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ModelAdmin):
     list_display = ("name", "occurrence", "status", "created_at")
     list_filter = ("status",)
     raw_id_fields = ("occurrence", "user")

@@ -1,10 +1,10 @@
 from django import forms
 from django.contrib import admin
-from django.contrib.gis.admin import GISModelAdmin
 from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import GeoModelAdmin
 from maps.widgets import LocalOSMWidget
 
 from . import services
@@ -12,7 +12,7 @@ from .models import Neighbourhood, Organisation
 
 
 @admin.register(Neighbourhood)
-class NeighbourhoodAdmin(GISModelAdmin):
+class NeighbourhoodAdmin(GeoModelAdmin):
     gis_widget = LocalOSMWidget
     list_display = [
         "name",
@@ -34,7 +34,7 @@ class NeighbourhoodAdmin(GISModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(GISModelAdmin):
+class OrganisationAdmin(GeoModelAdmin):
     gis_widget = LocalOSMWidget
     list_display = [
         "name",

@@ -1,9 +1,11 @@
 from django.contrib import admin
 
+from core.admin import ModelAdmin
+
 from .models import AuditEntry, Report
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ModelAdmin):
     """Decisions are made in the moderation pages, where they are audited and e-mailed."""
 
     def has_add_permission(self, request):

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ModelAdmin
+
 from .models import HelpMatch, HelpOffer, HelpRequest
 
 # The exact location is deliberately not shown in the admin: list and detail show the coarse
@@ -7,7 +9,7 @@ from .models import HelpMatch, HelpOffer, HelpRequest
 
 
 @admin.register(HelpOffer)
-class HelpOfferAdmin(admin.ModelAdmin):
+class HelpOfferAdmin(ModelAdmin):
     list_display = ["pk", "helper", "neighbourhood", "status", "moderation_state", "expires_at"]
     list_filter = ["status", "moderation_state"]
     exclude = ["private_point", "public_point"]
@@ -15,7 +17,7 @@ class HelpOfferAdmin(admin.ModelAdmin):
 
 
 @admin.register(HelpRequest)
-class HelpRequestAdmin(admin.ModelAdmin):
+class HelpRequestAdmin(ModelAdmin):
     list_display = ["pk", "requester", "category", "neighbourhood", "status", "moderation_state"]
     list_filter = ["status", "moderation_state", "category"]
     exclude = ["private_point", "public_point"]
@@ -23,7 +25,7 @@ class HelpRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(HelpMatch)
-class HelpMatchAdmin(admin.ModelAdmin):
+class HelpMatchAdmin(ModelAdmin):
     list_display = ["pk", "request", "offer", "status", "created_at"]
     list_filter = ["status"]
     raw_id_fields = ["request", "offer"]

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ModelAdmin
+
 from . import services
 from .models import FollowUp, Notification, Referral
 
@@ -13,7 +15,7 @@ class FollowUpInline(admin.TabularInline):
 
 
 @admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
+class ReferralAdmin(ModelAdmin):
     """Read-mostly: referrals belong to their worker and association. The admin is for
     support (a stuck notification, a mistaken status), not for reading client details."""
 
@@ -34,7 +36,7 @@ class ReferralAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ModelAdmin):
     list_display = ("pk", "referral", "event", "status", "attempts", "created_at", "sent_at")
     list_filter = ("status", "event")
     raw_id_fields = ("referral", "recipient", "follow_up")
