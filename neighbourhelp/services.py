@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from buurt.geocoding import GeocodeInputError, GeocoderUnavailable, geocode
 from buurt.models import Neighbourhood
-from core.ratelimit import rate_limit_hit
+from core.ratelimit import RateLimited, rate_limit_hit
 from core.tasks import enqueue_on_commit
 from maps import spatial
 from moderation.services import submission_state
@@ -39,6 +39,15 @@ MESSAGE_RATE_PERIOD_SECONDS = 60 * 60
 
 class HelpError(ValidationError):
     """A rule of neighbour help was broken; the message can be shown as it is."""
+
+
+class HelpRateLimited(HelpError):
+    """A rate limit of neighbour help was reached; the next try is allowed after `retry_after`
+    seconds (a view's Retry-After)."""
+
+    def __init__(self, limited: RateLimited):
+        super().__init__(limited.message, code="rate_limited")
+        self.retry_after = limited.retry_after
 
 
 # --- Locations --------------------------------------------------------------------------------
@@ -248,7 +257,7 @@ def help_message_send(*, match: HelpMatch, sender, body: str) -> HelpMessage:
         period=MESSAGE_RATE_PERIOD_SECONDS,
     )
     if limited:
-        raise HelpError(limited.message, code="rate_limited")
+        raise HelpRateLimited(limited)
     message = HelpMessage(match=match, sender=sender, body=body)
     message.full_clean()
     message.save()
