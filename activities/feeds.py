@@ -18,6 +18,7 @@ from . import services
 from .models import Activity
 
 PRODID = "-//Buurtkaart//Activiteiten//NL"
+FEED_TIME_ZONE = "Europe/Brussels"
 
 
 def _rule(activity: Activity, zone: zoneinfo.ZoneInfo) -> icalendar.vRecur:
@@ -76,10 +77,14 @@ def calendar(activities, *, name: str, base_url: str) -> bytes:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", "Europe/Brussels")
+    cal.add("x-wr-timezone", FEED_TIME_ZONE)
     for activity in activities:
         cal.add_component(activity_event(activity, base_url=base_url))
     cal.add_missing_timezones()
+    if not cal.subcomponents:
+        # RFC 5545 wants at least one component in a calendar: a feed with no activities
+        # (yet) carries the time zone it names.
+        cal.add_component(icalendar.Timezone.from_tzid(FEED_TIME_ZONE))
     return cal.to_ical()
 
 

@@ -61,6 +61,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages, the API and feeds gzipped (static files are whitenoise's, compressed ahead, and
+    # never reach this). BREACH: we rely on Django's own mitigations — CSRF tokens are masked
+    # anew in every response, and GZipMiddleware pads each response by a random length
+    # ("Heal the Breach") — rather than leaving pages that reflect input uncompressed.
+    "django.middleware.gzip.GZipMiddleware",
+    # An ETag from the content of every GET (checked before gzip weakens it), so that a
+    # feed or GeoJSON reader asking again with If-None-Match gets a 304 without the body.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

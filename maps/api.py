@@ -62,7 +62,9 @@ def feature(result: SearchResult, request) -> dict:
         "properties": {
             "kind": result.kind,
             "kind_label": result.kind_label,
-            "id": result.id,
+            # The kind-qualified key again, not the row's number: numbers repeat across kinds
+            # (organisation 3, help offer 3), and GDAL reads a property "id" as the feature id.
+            "id": result.key,
             "title": result.title,
             "url": request.build_absolute_uri(result.url),
             "distance_m": result.distance_m,
@@ -232,7 +234,10 @@ class _PointSerializer(serializers.Serializer):
 class _PropertiesSerializer(serializers.Serializer):
     kind = serializers.CharField()
     kind_label = serializers.CharField()
-    id = serializers.IntegerField()
+    id = serializers.CharField(
+        help_text='The feature\'s id: its kind and number ("organisations-3"), unique in the '
+        "collection."
+    )
     title = serializers.CharField()
     url = serializers.URLField(help_text="The detail page.")
     distance_m = serializers.IntegerField(
@@ -256,7 +261,7 @@ class _PropertiesSerializer(serializers.Serializer):
 
 class _FeatureSerializer(serializers.Serializer):
     type = serializers.CharField(help_text='"Feature"')
-    id = serializers.CharField()
+    id = serializers.CharField(help_text='Kind and number: "organisations-3".')
     geometry = _PointSerializer()
     properties = _PropertiesSerializer()
 

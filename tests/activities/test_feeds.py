@@ -1,6 +1,7 @@
 """Our iCal feeds, read back with icalendar and recurring-ical-events, give our occurrences."""
 
 import datetime
+import gzip
 import json
 import re
 
@@ -109,3 +110,43 @@ def test_detail_page_has_escaped_event_json_ld_and_feed_link(client):
     assert data["eventSchedule"]["byDay"] == ["https://schema.org/Monday"]
     assert data["eventSchedule"]["byMonthWeek"] == [1]
     assert data["eventSchedule"]["repeatFrequency"] == "P1M"
+
+
+def test_an_empty_feed_still_has_a_component(client):
+    """RFC 5545 (3.6) wants one component or more: a neighbourhood without activities yet
+    gets the VTIMEZONE its X-WR-TIMEZONE names."""
+    neighbourhood = NeighbourhoodFactory()
+    response = client.get(reverse("activities:neighbourhood-ics", args=[neighbourhood.code]))
+    assert response.status_code == 200
+    calendar = icalendar.Calendar.from_ical(response.content)
+    assert [c.name for c in calendar.subcomponents] == ["VTIMEZONE"]
+    assert calendar.walk("VTIMEZONE")[0]["TZID"] == "Europe/Brussels"
+    assert calendar.walk("VEVENT") == []
+    window = (datetime.datetime(2026, 1, 1), datetime.datetime(2027, 1, 1))
+    assert recurring_ical_events.of(calendar).between(*window) == []
+
+
+def test_feeds_are_gzipped_and_answer_if_none_match_with_304(client):
+    activity = ActivityFactory(title="Koffieklets", rrule="FREQ=WEEKLY")
+    url = reverse("activities:organisation-ics", args=[activity.organisation.slug])
+    plain = client.get(url)
+    assert "Content-Encoding" not in plain
+    etag = plain["ETag"]
+
+    zipped = client.get(url, headers={"accept-encoding": "gzip"})
+    assert zipped["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped["Vary"]
+    assert len(zipped.content) < len(plain.content)
+    assert gzip.decompress(zipped.content) == plain.content
+
+    again = client.get(url, headers={"if-none-match": etag})
+    assert (again.status_code, again.content) == (304, b"")
+    # The gzipped answer's weak ETag names the same content.
+    again = client.get(url, headers={"if-none-match": zipped["ETag"], "accept-encoding": "gzip"})
+    assert again.status_code == 304
+
+    activity.title = "Koffieklets en taart"
+    services.activity_save(activity=activity)
+    changed = client.get(url, headers={"if-none-match": etag})
+    assert changed.status_code == 200
+    assert b"taart" in changed.content
