@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import pseudonym_normalised, validate_pseudonym
 from moderation.forms import PersonalDataPreviewMixin
 
 from .models import Category, HelpLanguage, HelpMessage, TimeSlot
@@ -100,6 +101,13 @@ class HelpRequestForm(PersonalDataPreviewMixin, _AddressMixin):
         super().__init__(*args, **kwargs)
         if not on_behalf:
             del self.fields["on_behalf_of"]
+
+    def clean_on_behalf_of(self):
+        # The model checks it too (every way in); here it is shown before the address is looked up.
+        value = pseudonym_normalised(self.cleaned_data["on_behalf_of"])
+        if value:
+            validate_pseudonym(value)
+        return value
 
     def clean_description(self):
         text = self.cleaned_data["description"].strip()

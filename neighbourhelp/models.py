@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import validate_pseudonym
 from moderation.states import ModerationState
 
 from .querysets import HelpMatchQuerySet, HelpOfferQuerySet, HelpRequestQuerySet
@@ -182,8 +183,13 @@ class HelpRequest(PrivateLocation):
         on_delete=models.CASCADE,
         related_name="help_requests",
     )
+    # Checked on the model, so that every way in (form, service, admin) refuses a surname or
+    # markup, as a referral's pseudonym is refused.
     on_behalf_of = models.CharField(
-        _("on behalf of (first name or pseudonym)"), max_length=40, blank=True
+        _("on behalf of (first name or pseudonym)"),
+        max_length=40,
+        blank=True,
+        validators=[validate_pseudonym],
     )
     category = models.CharField(_("what kind of help"), max_length=20, choices=Category.choices)
     times = CodeListField(_("when"), max_length=200, blank=True)

@@ -1,16 +1,12 @@
-import re
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import pseudonym_normalised, validate_pseudonym
 from moderation import personal_data
 
 from .models import FirstContact, FollowUp, GiveBack, Need, Referral
 from .services import Decision
-
-# A first name, with an initial at most: "Jan", "Marie-Claire", "Jan D." — never a surname.
-_PSEUDONYM = re.compile(r"^[^\W\d_]+(?:[-'][^\W\d_]+)*(?: [^\W\d_]\.?)?$")
 
 
 class ReferralForm(forms.Form):
@@ -101,15 +97,8 @@ class ReferralForm(forms.Form):
         self.order_fields(["organisation", "activity", "pseudonym", "needs", "note"])
 
     def clean_pseudonym(self):
-        value = " ".join(self.cleaned_data["pseudonym"].split())
-        if not _PSEUDONYM.match(value):
-            raise forms.ValidationError(
-                _(
-                    "Only a first name or a pseudonym (with an initial at most), no surname, "
-                    "numbers or signs."
-                ),
-                code="pseudonym",
-            )
+        value = pseudonym_normalised(self.cleaned_data["pseudonym"])
+        validate_pseudonym(value)
         return value
 
     def clean_note(self):
