@@ -46,7 +46,11 @@ class HelpOfferForm(PersonalDataPreviewMixin, _AddressMixin):
         label=_("How far you will go (metres)"),
         initial=1000,
         validators=[MinValueValidator(100), MaxValueValidator(10_000)],
-        help_text=_("Between 100 m and 10 km."),
+        help_text=_(
+            "Between 100 m and 10 km. To keep your home private, we measure from the 250 m "
+            "square you live in, not from your front door: the real distance can be a few "
+            "hundred metres more or less."
+        ),
     )
     capacity_per_month = forms.IntegerField(
         label=_("At most this many helps a month"),

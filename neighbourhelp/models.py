@@ -1,9 +1,11 @@
 """Neighbour help: offers of small help, requests for it, and the matches between them.
 
-Privacy: a private person's exact location (`private_point`) is stored only to compute the
-distance a helper is willing to go; it never leaves the server. What may be shown is
-`public_point`, one coarsened point computed once when the location is set (never fresh noise
-per request: repeated noise averages out).
+Privacy: a private person's exact location (`private_point`) never leaves the server and no
+answer to anyone else depends on it: it is kept for the person's own data export. What may be
+shown, and what every distance, listing and order is computed from, is `public_point`: one
+coarsened point computed once when the location is set (never fresh noise per request:
+repeated noise averages out). An answer computed from the exact point would be an oracle that
+repeated requests at chosen addresses could probe (neighbourhelp.selectors.public_distance_m).
 """
 
 from __future__ import annotations

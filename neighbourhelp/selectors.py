@@ -40,7 +40,8 @@ def bucket_index(meters: float) -> int:
 
 def offer_fits(offer: HelpOffer, request: HelpRequest) -> bool:
     """Whether this offer can be asked for this request: public, the right kind of help,
-    a time and a language in common (where both say), close enough for the helper."""
+    a time and a language in common (where both say), and the helper's reach covering the
+    distance between the two coarse points (250 m squares or small neighbourhoods)."""
     if offer.status != HelpOffer.Status.ACTIVE or offer.moderation_state != "approved":
         return False
     if request.category not in offer.categories:
@@ -49,8 +50,18 @@ def offer_fits(offer: HelpOffer, request: HelpRequest) -> bool:
         return False
     if request.languages and offer.languages and not set(request.languages) & set(offer.languages):
         return False
-    meters = spatial.great_circle_m(offer.private_point, request.private_point)
-    return meters <= offer.max_distance_m
+    return public_distance_m(offer, request.public_point) <= offer.max_distance_m
+
+
+def public_distance_m(offer: HelpOffer, point) -> float:
+    """Metres on the sphere from the offer's stored coarse point to `point` (EPSG:4326), which
+    must itself be public: a request's coarse point or an association's address.
+
+    Privacy: every answer about a helper (listed or not, in which order, with which distance
+    label) is decided from this, never from the exact home. An answer decided from the home
+    is an oracle: someone who places requests at chosen addresses and watches the answers
+    pins the home down to a few metres (tests/neighbourhelp/test_privacy.py)."""
+    return spatial.great_circle_m(offer.public_point, point)
 
 
 @dataclass(frozen=True)
@@ -76,7 +87,7 @@ def offers_for_request(request: HelpRequest, *, limit: int = 10) -> list[Suggest
         .contactable()
         .filter(has_code("categories", request.category))
         .exclude(helper=request.requester)
-        .filter(spatial.within_sphere("private_point", request.private_point, 10_000))
+        .filter(spatial.within_sphere("public_point", request.public_point, 10_000))
         .select_related("helper", "neighbourhood")
         .with_load(since=month_start(timezone.now()))
     )
@@ -87,7 +98,7 @@ def offers_for_request(request: HelpRequest, *, limit: int = 10) -> list[Suggest
             continue
         if offer.pk not in asked and offer.pending_count >= MAX_PENDING_PER_HELPER:
             continue
-        meters = spatial.great_circle_m(offer.private_point, request.private_point)
+        meters = public_distance_m(offer, request.public_point)
         suggestion = Suggestion(offer, distance_bucket(meters), offer.pk in asked)
         ranked.append((load_rank(offer, meters), suggestion))
     ranked.sort(key=lambda pair: pair[0])

@@ -15,7 +15,7 @@ from maps import spatial
 from neighbourhelp.models import Category as HelpCategory
 from neighbourhelp.models import HelpOffer, has_code
 from neighbourhelp.querysets import MAX_PENDING_PER_HELPER
-from neighbourhelp.selectors import distance_bucket, load_rank
+from neighbourhelp.selectors import distance_bucket, load_rank, public_distance_m
 from neighbourhelp.services import month_start
 
 from .models import FollowUp, Need, Notification, Referral
@@ -87,7 +87,7 @@ def companion_choices(organisation: Organisation, *, worker, limit: int = 10) ->
             | Q(has_code("categories", COMPANION_CATEGORIES[1]))
         )
         .exclude(helper=worker)
-        .filter(spatial.within_sphere("private_point", organisation.point, COMPANION_RADIUS_M))
+        .filter(spatial.within_sphere("public_point", organisation.point, COMPANION_RADIUS_M))
         .select_related("helper", "neighbourhood")
         .with_load(since=month_start(timezone.now()))
         .annotate(
@@ -100,7 +100,7 @@ def companion_choices(organisation: Organisation, *, worker, limit: int = 10) ->
     )
     ranked = []
     for offer in candidates:
-        meters = spatial.great_circle_m(offer.private_point, organisation.point)
+        meters = public_distance_m(offer, organisation.point)
         if meters > offer.max_distance_m or offer.pending_count >= MAX_PENDING_PER_HELPER:
             continue
         rank = load_rank(offer, meters, extra_load=offer.asked_along)

@@ -4,6 +4,7 @@ several places cannot pin them down closer than the coarsening."""
 import itertools
 import json
 import math
+import re
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -16,7 +17,7 @@ from buurt.models import Neighbourhood, Organisation
 from maps import spatial
 from moderation.states import ModerationState
 from neighbourhelp import services
-from neighbourhelp.models import HelpOffer
+from neighbourhelp.models import HelpOffer, HelpRequest
 from tests import factories
 
 from .helpers import HOMES, covered_area, help_request, offer, resident
@@ -238,3 +239,124 @@ def fits(candidate: Point, observations) -> bool:
         spatial.bucket_distance(spatial.great_circle_m(candidate, origin), bucket_m=500) == reported
         for origin, reported in observations
     )
+
+
+# --- The helpers page as an oracle ----------------------------------------------------------
+
+ATTACK_BUDGET = 50  # help requests the attacker may create and close
+RAYS = (0, 120, 240)  # bearings in degrees from the helper's public point
+LISTED_OFFER = re.compile(
+    r"<li>\s*A neighbour in [^·<]+· (?P<label>[^·<]+?) ·.*?"
+    r'name="offer" value="(?P<pk>\d+)"',
+    re.DOTALL,
+)
+
+
+class HelpersPageAttacker:
+    """A resident who creates help requests at addresses of their choosing, reads which
+    offers the helpers page lists and with which distance label, and closes the request
+    again: an adaptive search for one helper's home, starting from its public point."""
+
+    def __init__(self, client, area, user):
+        self.client, self.area, self.user = client, area, user
+        self.spent = 0
+        self.transcript = []
+
+    def observe(self, point: Point, target_pk: int) -> str | None:
+        """The label shown for the target offer, or None when it is not listed."""
+        assert self.spent < ATTACK_BUDGET
+        self.spent += 1
+        # As help_request_create stores a geocoded address (the attacker picks the address).
+        item = HelpRequest.objects.create(
+            requester=self.user,
+            private_point=point,
+            public_point=services.public_point_for(point, self.area),
+            neighbourhood=self.area,
+            category="shopping",
+            description="Boodschappen",
+            moderation_state=ModerationState.APPROVED,
+            closes_at=timezone.now() + services.REQUEST_LIFETIME,
+        )
+        page = self.client.get(reverse("neighbourhelp:request-helpers", args=[item.pk]))
+        listed = {
+            int(found["pk"]): found["label"].strip()
+            for found in LISTED_OFFER.finditer(page.content.decode())
+        }
+        self.client.post(reverse("neighbourhelp:request-close", args=[item.pk]))
+        answer = listed.get(target_pk)
+        self.transcript.append(answer)
+        return answer
+
+    def locate(self, start: Point, target_pk: int) -> Point:
+        """Bisect along three rays for where the offer stops being listed; those edge points
+        lie on the circle of the helper's reach, whose centre is the estimate."""
+        assert self.observe(start, target_pk) is not None
+        edges = []
+        for bearing in RAYS:
+            inside, outside = 0.0, 1500.0
+            while self.spent < 1 + len(edges) * 15 + 15:
+                middle = (inside + outside) / 2
+                east = middle * math.sin(math.radians(bearing))
+                north = middle * math.cos(math.radians(bearing))
+                if self.observe(offset(start, east, north), target_pk) is None:
+                    outside = middle
+                else:
+                    inside = middle
+            edges.append(((inside + outside) / 2, bearing))
+        points = [(d * math.sin(math.radians(b)), d * math.cos(math.radians(b))) for d, b in edges]
+        east, north = circumcentre(*points)
+        return offset(start, east, north)
+
+
+def circumcentre(a, b, c):
+    (ax, ay), (bx, by), (cx, cy) = a, b, c
+    d = 2 * (ax * (by - cy) + bx * (cy - ay) + cx * (ay - by))
+    ux = (
+        (ax**2 + ay**2) * (by - cy) + (bx**2 + by**2) * (cy - ay) + (cx**2 + cy**2) * (ay - by)
+    ) / d
+    uy = (
+        (ax**2 + ay**2) * (cx - bx) + (bx**2 + by**2) * (ax - cx) + (cx**2 + cy**2) * (bx - ax)
+    ) / d
+    return ux, uy
+
+
+def test_an_adaptive_attacker_with_50_requests_learns_no_more_than_the_public_cell(
+    client, tmp_path
+):
+    area = covered_area(tmp_path)
+    centre = spatial.coarsen(Point(3.7253, 51.0448, srid=4326))
+    # Two helpers near opposite corners of one 250 m cell, each willing to go 300 m: before
+    # this was closed, the page's answers were decided by their exact homes and the attack
+    # below found each of them to within a metre.
+    homes = [offset(centre, 100, 100), offset(centre, -100, -100)]
+    offers = []
+    for home in homes:
+        assert spatial.coarsen(home) == centre
+        offers.append(
+            HelpOffer.objects.create(
+                helper=resident(),
+                private_point=home,
+                public_point=services.public_point_for(home, area),
+                neighbourhood=area,
+                categories=["shopping"],
+                languages=["nl"],
+                max_distance_m=300,
+                moderation_state=ModerationState.APPROVED,
+                expires_at=timezone.now() + services.OFFER_LIFETIME,
+            )
+        )
+    user = resident()
+    client.force_login(user)
+    transcripts, guesses = [], []
+    for offer_ in offers:
+        attacker = HelpersPageAttacker(client, area, user)
+        guesses.append(attacker.locate(offer_.public_point, offer_.pk))
+        assert attacker.spent <= ATTACK_BUDGET
+        transcripts.append(attacker.transcript)
+    # Every answer was the same for both helpers: the answers depend on the cell only.
+    assert transcripts[0] == transcripts[1]
+    assert any(answer is not None for answer in transcripts[0])
+    assert any(answer is None for answer in transcripts[0])
+    # So one of them is further from the attacker's best guess than half a cell.
+    misses = [spatial.great_circle_m(g, h) for g, h in zip(guesses, homes, strict=True)]
+    assert max(misses) > 125, misses
