@@ -178,28 +178,37 @@ def match_detail(request, pk):
 def match_message(request, pk):
     match = _match_for(request.user, pk)
     form = HelpMessageForm(request.POST)
+    status, retry_after = 400, None
     if form.is_valid():
         try:
             services.help_message_send(
                 match=match, sender=request.user, body=form.cleaned_data["body"]
             )
-        except services.HelpError as exc:
-            status = 429 if exc.code == "rate_limited" else 400
+        except services.HelpRateLimited as exc:
+            status, retry_after = 429, exc.retry_after
             messages.error(request, exc.messages[0])
-            return render(
-                request,
-                "neighbourhelp/match_detail.html",
-                {
-                    "match": match,
-                    "is_helper": match.offer.helper_id == request.user.pk,
-                    "relayed": match.messages.select_related("sender"),
-                    "message_form": form,
-                },
-                status=status,
-            )
+        except services.HelpError as exc:
+            messages.error(request, exc.messages[0])
         except PermissionDenied:
             return _unverified(request)
-    return redirect(match)
+        else:
+            return redirect(match)
+    # Not sent (too long, empty, too often): the page again, with the reason on it and the
+    # text kept in the form.
+    response = render(
+        request,
+        "neighbourhelp/match_detail.html",
+        {
+            "match": match,
+            "is_helper": match.offer.helper_id == request.user.pk,
+            "relayed": match.messages.select_related("sender"),
+            "message_form": form,
+        },
+        status=status,
+    )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @login_required

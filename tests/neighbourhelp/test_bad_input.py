@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from neighbourhelp.models import HelpRequest
+from neighbourhelp import services
+from neighbourhelp.models import HelpMessage, HelpRequest
 from tests import factories
 
-from .helpers import covered_area, help_request
+from .helpers import covered_area, help_request, offer
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +74,51 @@ def test_on_behalf_of_takes_first_names(client, worker, typed, saved):
 
     assert response.status_code == 302
     assert HelpRequest.objects.get().on_behalf_of == saved
+
+
+@pytest.fixture
+def conversation(client):
+    given = offer("Korenmarkt 1")
+    item = help_request()
+    match = services.help_match_create(request=item, offer=given, actor=item.requester)
+    client.force_login(item.requester)
+    return match
+
+
+def message_url(match):
+    return reverse("neighbourhelp:match-message", args=[match.pk])
+
+
+def test_a_message_over_the_limit_shows_the_error_and_keeps_the_text(client, conversation):
+    text = "Dag buur," + " ik kan dinsdag." * 80  # 1,289 characters, the limit is 1,000
+    response = client.post(message_url(conversation), {"body": text})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Ensure this value has at most 1000 characters (it has 1289)." in page
+    assert f"{text}</textarea>" in page  # to shorten and send again
+    assert not HelpMessage.objects.exists()
+
+
+def test_a_message_without_words_shows_the_error_and_keeps_the_text(client, conversation):
+    response = client.post(message_url(conversation), {"body": "?!?!"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Write a message with words in it." in page
+    assert "?!?!</textarea>" in page
+
+
+def test_a_message_over_the_rate_limit_is_a_429_with_retry_after(client, conversation):
+    for n in range(services.MESSAGE_RATE_LIMIT):
+        assert client.post(message_url(conversation), {"body": f"Hallo {n}"}).status_code == 302
+
+    response = client.post(message_url(conversation), {"body": "Nog eentje"})
+
+    assert response.status_code == 429
+    # The next window of the hour-long limit: at least a second, at most an hour away.
+    assert 1 <= int(response["Retry-After"]) <= services.MESSAGE_RATE_PERIOD_SECONDS
+    page = response.content.decode()
+    assert "too often" in page
+    assert "Nog eentje</textarea>" in page
+    assert HelpMessage.objects.count() == services.MESSAGE_RATE_LIMIT
