@@ -250,9 +250,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
-    # JSON nested too deeply is a 400, not a RecursionError (core/api.py).
+    # JSON nested too deeply is a 400, not a RecursionError (core/parsers.py).
     "DEFAULT_PARSER_CLASSES": [
-        "core.api.JSONParser",
+        "core.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
