@@ -154,6 +154,11 @@ def can_see_help_load(user) -> bool:
     return is_coordinator(user)
 
 
+def can_see_request_probers(user) -> bool:
+    """Accounts whose help requests look like probing for helpers' homes: moderators."""
+    return is_moderator(user)
+
+
 # --- Warm referrals --------------------------------------------------------------------------
 # Referrals are seen by their worker, the receiving organisation's members and moderators;
 # nobody else, coordinators included (they get counts). Everything else is 404.

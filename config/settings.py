@@ -390,6 +390,10 @@ LOGGING = {
             "()": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",
             "style": "{",
+# Help requests one account may create in 24 hours (workers ask for several clients). Each
+# request reads the helpers page once more: a bound on probing for where helpers live.
+HELP_REQUESTS_PER_DAY = env.int("HELP_REQUESTS_PER_DAY", default=5)
+HELP_REQUESTS_PER_DAY_ON_BEHALF = env.int("HELP_REQUESTS_PER_DAY_ON_BEHALF", default=20)
         }
     },
     "loggers": {

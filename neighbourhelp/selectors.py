@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -180,3 +182,38 @@ def help_load() -> dict:
         totals[1] += row.pending
         totals[2] += row.this_month
     return {"helpers": helpers, "areas": sorted(areas.items())}
+
+
+# An account that closes this many of its own requests within PROBE_PERIOD before asking
+# anyone is shown to moderators: requests at many addresses, each read once and closed, are
+# how someone would try to find where helpers live.
+PROBE_CLOSED_UNASKED = 5
+PROBE_PERIOD = datetime.timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Prober:
+    user: object
+    closed_unasked: int
+
+
+def request_probers(*, now=None) -> list[Prober]:
+    """Accounts that closed at least PROBE_CLOSED_UNASKED of their requests early (before
+    the request would have closed itself) without asking any helper, in the last PROBE_PERIOD."""
+    now = now or timezone.now()
+    rows = (
+        HelpRequest.objects.filter(
+            created_at__gte=now - PROBE_PERIOD,
+            status=HelpRequest.Status.CLOSED,
+            closes_at__gt=now,
+        )
+        .exclude(Exists(HelpMatch.objects.filter(request=OuterRef("pk"))))
+        .values("requester")
+        .annotate(count=Count("pk"))
+        .filter(count__gte=PROBE_CLOSED_UNASKED)
+    )
+    counts = {row["requester"]: row["count"] for row in rows}
+    users = get_user_model().objects.filter(pk__in=counts).order_by("email")
+    return sorted(
+        (Prober(user, counts[user.pk]) for user in users), key=lambda p: -p.closed_unasked
+    )

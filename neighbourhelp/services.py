@@ -7,6 +7,7 @@ never carry an address or a coordinate: only links back to the platform.
 from __future__ import annotations
 
 import datetime
+import math
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
@@ -33,6 +34,7 @@ SMALL_NEIGHBOURHOOD_POPULATION = 1500
 OFFER_LIFETIME = datetime.timedelta(days=91)
 REMINDER_BEFORE = datetime.timedelta(days=14)
 REQUEST_LIFETIME = datetime.timedelta(days=30)
+REQUEST_WINDOW = datetime.timedelta(hours=24)
 MESSAGE_RATE_LIMIT = 10
 MESSAGE_RATE_PERIOD_SECONDS = 60 * 60
 
@@ -129,11 +131,36 @@ def help_offer_renew(*, offer: HelpOffer, now=None) -> HelpOffer:
     return offer
 
 
+def help_request_limit_reached(requester, *, now=None) -> RateLimited | None:
+    """None while `requester` may create another help request, else how long to wait.
+
+    Counted in the database over the last 24 hours (shared by every process, and a mistyped
+    address costs nothing): each request is one more look at the helpers page, so this bounds
+    how fast anyone can probe it (settings.HELP_REQUESTS_PER_DAY[_ON_BEHALF])."""
+    now = now or timezone.now()
+    limit = (
+        settings.HELP_REQUESTS_PER_DAY_ON_BEHALF
+        if policy.can_ask_on_behalf(requester)
+        else settings.HELP_REQUESTS_PER_DAY
+    )
+    recent = HelpRequest.objects.filter(requester=requester, created_at__gt=now - REQUEST_WINDOW)
+    times = list(recent.order_by("-created_at").values_list("created_at", flat=True)[:limit])
+    if len(times) < limit:
+        return None
+    # The oldest of the last `limit` requests leaves the window first.
+    return RateLimited(
+        retry_after=max(1, math.ceil((times[-1] + REQUEST_WINDOW - now).total_seconds()))
+    )
+
+
 @transaction.atomic
 def help_request_create(*, requester, address: str, on_behalf_of: str = "", **fields):
     _require_verified(requester)
     if on_behalf_of and not policy.can_ask_on_behalf(requester):
         raise PermissionDenied
+    limited = help_request_limit_reached(requester)
+    if limited:
+        raise HelpRateLimited(limited)
     item = HelpRequest(
         requester=requester,
         on_behalf_of=on_behalf_of,

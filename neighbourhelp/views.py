@@ -94,6 +94,16 @@ def request_create(request):
         data.pop(form.confirm_field, None)
         try:
             item = services.help_request_create(requester=request.user, **data)
+        except services.HelpRateLimited as exc:
+            form.add_error(None, exc.messages[0])
+            response = render(
+                request,
+                "neighbourhelp/request_form.html",
+                {"form": form, "on_behalf": on_behalf},
+                status=429,
+            )
+            response["Retry-After"] = str(exc.retry_after)
+            return response
         except services.HelpError as exc:
             form.add_error("address", exc.messages[0])
         except ValidationError as exc:
@@ -238,4 +248,11 @@ def mine(request):
 def load(request):
     if not policy.can_see_help_load(request.user):
         raise Http404
-    return render(request, "neighbourhelp/load.html", selectors.help_load())
+    context = selectors.help_load()
+    if policy.can_see_request_probers(request.user):
+        context.update(
+            probers=selectors.request_probers(),
+            probe_count=selectors.PROBE_CLOSED_UNASKED,
+            probe_days=selectors.PROBE_PERIOD.days,
+        )
+    return render(request, "neighbourhelp/load.html", context)
