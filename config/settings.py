@@ -332,6 +332,9 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a link preview in a mail client must not
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False  # no state change through GET
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# A reset link proves the mailbox as a confirmation link does: it signs in, whatever the limit
+# on failed log-ins says (see ACCOUNT_RATE_LIMITS["login_failed"]).
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_SESSION_REMEMBER = None  # ask ("remember me")
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Buurtkaart] "
@@ -341,7 +344,12 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 TRUSTED_PROXY_COUNT = ALLAUTH_TRUSTED_PROXY_COUNT  # core.ratelimit, for posting and contacting
 # Counted in the cache (CACHE_URL): share it between processes in production.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/m/ip,5/m/key",  # 5 failed tries per minute per IP and per e-mail
+    # Failed log-ins: the limit per address does the main work. The one per e-mail address is
+    # looser than one address can reach (5/m = 25 in 5 minutes), so that a single attacker
+    # cannot lock the owner out; many addresses together still can, and then the owner gets in
+    # through a password reset, whose link clears the count and signs in (below). The log-in
+    # page says so when the limit is hit (templates/account/login.html).
+    "login_failed": "5/m/ip,30/5m/key",
     "login": "30/m/ip",
     "signup": "10/m/ip",
     "reset_password": "10/m/ip,3/m/key",
@@ -356,6 +364,10 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 INVITATION_RETENTION_DAYS = env.int("INVITATION_RETENTION_DAYS", default=90)
 # Referrals are anonymised this long after they were sent; statistics keep only counts.
 REFERRAL_RETENTION_DAYS = env.int("REFERRAL_RETENTION_DAYS", default=365)
+# Help requests one account may create in 24 hours (workers ask for several clients). Each
+# request reads the helpers page once more: a bound on probing for where helpers live.
+HELP_REQUESTS_PER_DAY = env.int("HELP_REQUESTS_PER_DAY", default=5)
+HELP_REQUESTS_PER_DAY_ON_BEHALF = env.int("HELP_REQUESTS_PER_DAY_ON_BEHALF", default=20)
 # Links in e-mails sent by background tasks (no request to take the host from).
 SITE_URL = env.str(
     "SITE_URL",
@@ -390,10 +402,6 @@ LOGGING = {
             "()": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",
             "style": "{",
-# Help requests one account may create in 24 hours (workers ask for several clients). Each
-# request reads the helpers page once more: a bound on probing for where helpers live.
-HELP_REQUESTS_PER_DAY = env.int("HELP_REQUESTS_PER_DAY", default=5)
-HELP_REQUESTS_PER_DAY_ON_BEHALF = env.int("HELP_REQUESTS_PER_DAY_ON_BEHALF", default=20)
         }
     },
     "loggers": {

@@ -116,7 +116,8 @@ def test_five_failed_log_ins_per_minute_then_a_clear_message(client):
         reverse("account_login"), {"login": user.email, "password": "fout-wachtwoord"}
     )
     assert "Too many failed login attempts" in response.content.decode()
-    # Even the right password is refused now: the limit is per account too.
+    # Even the right password is refused now, from this address (another gets in:
+    # tests/accounts/test_login_lockout.py).
     response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
