@@ -15,6 +15,8 @@ from buurt.models import Organisation
 from core import images
 from tests.factories import OrganisationFactory
 
+from . import image_memory
+
 pytestmark = pytest.mark.django_db
 
 # Gent, Korenmarkt, as a phone would write it: degrees, minutes, seconds.
@@ -222,3 +224,105 @@ def test_the_organisation_page_shows_the_logo_with_alt_text(client, settings, tm
 
     assert f'src="{organisation.logo.url}"' in html
     assert 'alt="Logo of Toneelgroep De Planken"' in html
+
+
+# --- Memory: what the worst upload of each kind costs (core.images.MAX_PIXELS) -----------------
+
+
+def flat(image_format, size, mode, orientation=None, **options) -> bytes:
+    """One colour: a few kB on disk however many pixels, so the 5 MB limit does not help. An
+    EXIF orientation makes the cleaning turn the whole canvas."""
+    colour = {"CMYK": (200, 90, 0, 20), "L": 90}.get(mode, (213, 94, 0, 255)[: len(mode)])
+    if orientation:
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        options["exif"] = exif
+    buffer = io.BytesIO()
+    Image.new(mode, size, colour).save(buffer, format=image_format, **options)
+    return buffer.getvalue()
+
+
+WORST_CASES = {
+    # Decoded whole, turned upright, and copied with premultiplied alpha to resize.
+    "PNG with alpha at 10 MP": lambda: flat("PNG", (3162, 3162), "RGBA", orientation=6),
+    "animated WebP at 6 MP": lambda: flat(
+        "WEBP", (3000, 2000), "RGBA", save_all=True, append_images=[Image.new("RGBA", (3000, 2000))]
+    ),
+    # Every coefficient kept, 4 components at full resolution, then converted to RGB.
+    "progressive CMYK JPEG at 12.5 MP": lambda: flat(
+        "JPEG", (3199, 3907), "CMYK", orientation=6, progressive=True, subsampling=0
+    ),
+    # Just too small to be decoded at half scale.
+    "CMYK JPEG at 10 MP": lambda: flat("JPEG", (3199, 3199), "CMYK", orientation=6),
+    "CMYK JPEG at 40 MP": lambda: flat("JPEG", (6320, 6320), "CMYK", orientation=6),
+}
+
+
+@pytest.mark.parametrize("case", WORST_CASES)
+def test_the_worst_upload_of_each_kind_costs_at_most_the_stated_memory(case, tmp_path):
+    path = tmp_path / "upload"
+    path.write_bytes(WORST_CASES[case]())
+
+    result, megabytes = image_memory.peak_mb(path)
+
+    assert result == "ok"
+    assert megabytes <= images.MEMORY_WORST_CASE_MB
+
+
+def test_the_36_megapixel_png_of_the_issue_is_refused_before_it_is_decoded(tmp_path):
+    path = tmp_path / "upload.png"
+    path.write_bytes(flat("PNG", (7000, 5150), "RGB"))  # it raised a process by 275 MB
+
+    result, megabytes = image_memory.peak_mb(path)
+
+    assert result == "too_many_pixels"
+    assert megabytes < 10
+
+
+@pytest.mark.parametrize(
+    ("content", "cap"),
+    [
+        (lambda: flat("PNG", (3163, 3162), "L"), "PNG"),
+        (lambda: flat("WEBP", (3001, 2000), "RGB"), "WEBP"),
+        (lambda: flat("JPEG", (3200, 3907), "L", progressive=True), "JPEG several scans"),
+        (lambda: flat("JPEG", (6325, 6325), "L"), "JPEG"),
+    ],
+)
+def test_one_row_over_the_cap_of_its_kind_is_refused(content, cap):
+    data = content()
+    opened = Image.open(io.BytesIO(data))
+    assert opened.width * opened.height > images.MAX_PIXELS[cap]
+    assert opened.width * (opened.height - 1) <= images.MAX_PIXELS[cap]
+
+    with pytest.raises(ValidationError) as refused:
+        images.clean_image(upload("big", data))
+
+    assert refused.value.code == "too_many_pixels"
+
+
+def test_scans_are_counted_in_the_main_picture_only():
+    assert images._jpeg_scans(image_bytes("JPEG")) == 1
+    assert images._jpeg_scans(image_bytes("JPEG", progressive=True)) > 1
+    # A second picture after the photo (as a phone's HDR gain map) is not the photo's scan.
+    assert images._jpeg_scans(multi_picture_jpeg()) == 1
+    assert images._jpeg_scans(b"\xff\xd8 not a jpeg") == 0
+
+
+def multi_picture_jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (2400, 1800), "#d55e00").save(
+        buffer, format="MPO", save_all=True, append_images=[Image.new("RGB", (600, 450))]
+    )
+    return buffer.getvalue()
+
+
+def test_a_jpeg_that_carries_more_pictures_is_cleaned_as_a_jpeg():
+    content = multi_picture_jpeg()
+    assert Image.open(io.BytesIO(content)).format == "MPO"  # as Pillow opens it
+
+    cleaned = images.clean_image(upload("PXL_20260601_HDR.jpg", content))
+
+    stored = reopen(cleaned)
+    assert (stored.format, stored.size) == ("JPEG", (1600, 1200))
+    assert getattr(stored, "n_frames", 1) == 1  # only the photo is kept
+    assert cleaned.name.endswith(".jpg")
