@@ -8,6 +8,7 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self):
         from accounts import personal_data
+        from buurt import placing
         from maps.search.registry import register as register_search
         from moderation import registry
 
@@ -24,4 +25,5 @@ class ActivitiesConfig(AppConfig):
             needs_review=services.activity_needs_review,
         )
         register_search(ActivitySource())
+        placing.register(Activity)
         personal_data.register_exporter("activity_registrations", moderated.registrations_export)

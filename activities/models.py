@@ -9,7 +9,7 @@ from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from buurt.models import GeocodeStatus, Language, Neighbourhood, NetworkModel, Organisation
+from buurt.models import Language, Neighbourhood, NetworkModel, Organisation, PlacedAddress
 from core.images import CleanImageField
 from moderation.states import ModerationState
 
@@ -30,7 +30,7 @@ def validate_time_zone(value: str) -> None:
         ) from None
 
 
-class Activity(models.Model):
+class Activity(PlacedAddress):
     class Category(models.TextChoices):
         CULTURE = "culture", _("Culture and creativity")
         SPORTS = "sports", _("Sports and movement")
@@ -92,11 +92,8 @@ class Activity(models.Model):
     venue = models.CharField(
         _("where"), max_length=20, choices=Venue.choices, default=Venue.ORGANISATION
     )
-    street_address = models.CharField(_("street and number"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
-    city = models.CharField(_("municipality"), max_length=100, blank=True)
-    # The organisation's point for its own place, the geocoded address otherwise; none online.
-    point = models.PointField(_("location"), geography=True, srid=4326, null=True, blank=True)
+    # The address fields and point come from PlacedAddress. The point is the organisation's
+    # for its own place, the geocoded address otherwise; none online.
     neighbourhood = models.ForeignKey(
         Neighbourhood,
         verbose_name=_("neighbourhood"),
@@ -104,12 +101,6 @@ class Activity(models.Model):
         null=True,
         blank=True,
         related_name="activities",
-    )
-    geocode_status = models.CharField(
-        _("placing on the map"),
-        max_length=20,
-        choices=GeocodeStatus.choices,
-        default=GeocodeStatus.NONE,
     )
 
     # When: the first occurrence, and an optional RFC 5545 rule in the activity's time zone.
@@ -226,14 +217,15 @@ class Activity(models.Model):
             and self.moderation_state == ModerationState.APPROVED
         )
 
+    # The venue is part of the address: moving to another address places it again.
+    address_fields = ("venue", *PlacedAddress.address_fields)
+
     @property
     def address(self) -> str:
         if self.venue == self.Venue.ORGANISATION:
             return self.organisation.address
         if self.venue == self.Venue.ADDRESS:
-            return ", ".join(
-                p for p in (self.street_address, f"{self.postcode} {self.city}".strip()) if p
-            )
+            return super().address
         return ""
 
     @property

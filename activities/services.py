@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import policy
-from buurt.models import GeocodeStatus, Neighbourhood
+from buurt.models import GeocodeStatus
+from buurt.services import address_locate, address_place_on_commit, address_status_update
 from core.tasks import enqueue_on_commit
 from moderation.services import submission_state
 from moderation.states import ModerationState
@@ -46,7 +47,7 @@ def activity_validate(activity: Activity) -> None:
 
 
 def _place(activity: Activity) -> bool:
-    """Set point and neighbourhood from the venue; True when an address must be geocoded."""
+    """Set point and neighbourhood from the venue; True when an address must be placed."""
     if activity.venue == Activity.Venue.ORGANISATION:
         activity.point = activity.organisation.point
         activity.neighbourhood = activity.organisation.neighbourhood
@@ -56,70 +57,27 @@ def _place(activity: Activity) -> bool:
         activity.point, activity.neighbourhood = None, None
         activity.geocode_status = GeocodeStatus.NONE
         return False
-    previous = (
-        Activity.objects.filter(pk=activity.pk)
-        .values("venue", "street_address", "postcode", "city", "point")
-        .first()
-        if activity.pk
-        else None
-    )
-    if activity.point is not None and (previous is None or previous["point"] != activity.point):
-        # A point given with the address (an import's geo): it wins, as for organisations.
-        activity.neighbourhood = Neighbourhood.objects.containing(activity.point).first()
-        activity.geocode_status = GeocodeStatus.MANUAL
-        return False
-    changed = previous is None or any(
-        previous[f] != getattr(activity, f) for f in ("venue", "street_address", "postcode", "city")
-    )
-    if changed or activity.point is None:
-        activity.point, activity.neighbourhood = None, None
-        activity.geocode_status = GeocodeStatus.PENDING
-        return True
-    return False
+    place = address_status_update(activity)
+    address_locate(obj=activity)
+    return place
 
 
 @transaction.atomic
 def activity_save(*, activity: Activity, languages=None, network_models=None, now=None) -> Activity:
     """Validate and save an activity, place it and refresh its occurrences.
 
-    Another address is geocoded after the commit by a task, as organisations are."""
+    Another address is placed after the commit by a task, as every PlacedAddress is."""
     activity_validate(activity)
-    geocode = _place(activity)
+    place = _place(activity)
     activity.save()
     if languages is not None:
         activity.languages.set(languages)
     if network_models is not None:
         activity.network_models.set(network_models)
     occurrences_refresh(activity=activity, now=now)
-    if geocode:
-        from .tasks import activity_geocode_task
-
-        pk = activity.pk
-        enqueue_on_commit(activity_geocode_task, pk)
+    if place:
+        address_place_on_commit(activity)
     return activity
-
-
-def activity_geocode(*, activity_id: int) -> Activity | None:
-    from buurt import geocoding
-    from buurt.services import PLACEABLE
-
-    activity = Activity.objects.filter(pk=activity_id).first()
-    if activity is None or activity.geocode_status != GeocodeStatus.PENDING:
-        return activity
-    try:
-        candidates = geocoding.geocode(activity.address, limit=1)
-    except geocoding.GeocodeInputError:
-        candidates = []
-    best = next((c for c in candidates if c.precision in PLACEABLE), None)
-    if best is None:
-        Activity.objects.filter(pk=activity_id).update(geocode_status=GeocodeStatus.FAILED)
-    else:
-        Activity.objects.filter(pk=activity_id, geocode_status=GeocodeStatus.PENDING).update(
-            point=best.point,
-            neighbourhood=Neighbourhood.objects.containing(best.point).first(),
-            geocode_status=GeocodeStatus.DONE,
-        )
-    return Activity.objects.filter(pk=activity_id).first()
 
 
 def occurrences_refresh(*, activity: Activity, now: datetime.datetime | None = None) -> int:

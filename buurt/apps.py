@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class BuurtConfig(AppConfig):
     name = "buurt"
     verbose_name = _("Neighbourhoods and organisations")
+
+    def ready(self):
+        from . import placing
+        from .models import Organisation
+
+        placing.register(Organisation)

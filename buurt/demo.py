@@ -173,7 +173,7 @@ def demo_scale(*, count: int, progress: bool = False, batch_size: int = SCALE_BA
     Deterministic: the random generator is seeded with the first new slug number, so the same
     database gives the same organisations, and running it again adds new ones with new slugs.
     Rows are inserted with bulk_create, `batch_size` at a time; their neighbourhood is found
-    in memory (no query per row) with the same rule as `organisation_locate`.
+    in memory (no query per row) with the same rule as `address_locate`.
     Returns the number added.
     """
     if count < 1:

@@ -97,7 +97,45 @@ class GeocodeStatus(models.TextChoices):
     FAILED = "failed", _("Could not place this address — set the point on the map")
 
 
-class Organisation(models.Model):
+class PlacedAddress(models.Model):
+    """Something with a public address that is placed on the map from it (buurt.placing).
+
+    Saving goes through address_status_update(), which says whether the address must be
+    placed; a task then calls address_place() after the commit. A concrete model also has a
+    `neighbourhood` foreign key (each with its own related name) and an `updated_at`, and
+    registers with buurt.placing so that the beat task can queue again what was lost.
+    """
+
+    # What address_status_update() compares with the stored row to see a new address.
+    address_fields: tuple[str, ...] = ("street_address", "postcode", "city")
+
+    street_address = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("municipality"), max_length=100, blank=True)
+    point = models.PointField(_("location"), geography=True, srid=4326, null=True, blank=True)
+    geocode_status = models.CharField(
+        _("placing on the map"),
+        max_length=20,
+        choices=GeocodeStatus.choices,
+        default=GeocodeStatus.NONE,
+    )
+    geocode_precision = models.CharField(
+        _("precision of the location"), max_length=20, choices=Precision.choices, blank=True
+    )
+    geocoded_at = models.DateTimeField(_("placed on"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def address(self) -> str:
+        """The address to place, on one line; empty when there is none."""
+        return ", ".join(
+            p for p in (self.street_address, f"{self.postcode} {self.city}".strip()) if p
+        )
+
+
+class Organisation(PlacedAddress):
     """An association or service on the map. Its address is public: it is not a person."""
 
     class Kind(models.TextChoices):
@@ -141,10 +179,6 @@ class Organisation(models.Model):
         default=ContentLanguage.NL,
     )
 
-    street_address = models.CharField(_("street and number"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
-    city = models.CharField(_("municipality"), max_length=100, blank=True)
-    point = models.PointField(_("location"), geography=True, srid=4326, null=True, blank=True)
     neighbourhood = models.ForeignKey(
         Neighbourhood,
         verbose_name=_("neighbourhood"),
@@ -192,16 +226,6 @@ class Organisation(models.Model):
         db_index=True,
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
-    geocode_status = models.CharField(
-        _("placing on the map"),
-        max_length=20,
-        choices=GeocodeStatus.choices,
-        default=GeocodeStatus.NONE,
-    )
-    geocode_precision = models.CharField(
-        _("precision of the location"), max_length=20, choices=Precision.choices, blank=True
-    )
-    geocoded_at = models.DateTimeField(_("placed on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -217,12 +241,6 @@ class Organisation(models.Model):
 
     def get_absolute_url(self):
         return reverse("buurt:organisation-detail", args=[self.slug])
-
-    @property
-    def address(self) -> str:
-        return ", ".join(
-            p for p in (self.street_address, f"{self.postcode} {self.city}".strip()) if p
-        )
 
     @property
     def accessibility(self) -> list[str]:

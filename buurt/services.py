@@ -1,4 +1,5 @@
-"""Every write to neighbourhoods and organisations. Atomic, validated with full_clean()."""
+"""Every write to neighbourhoods, organisations and placed addresses. Atomic, validated with
+full_clean()."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -6,15 +7,13 @@ from django.utils import timezone
 from core.tasks import enqueue_on_commit
 
 from . import geocoding
-from .models import GeocodeStatus, Neighbourhood, Organisation, Precision
+from .models import GeocodeStatus, Neighbourhood, Organisation, PlacedAddress, Precision
 
 
-def organisation_locate(*, organisation: Organisation) -> Organisation:
+def address_locate(*, obj: PlacedAddress) -> PlacedAddress:
     """Derive the neighbourhood from the point (point-in-polygon); None when outside all."""
-    organisation.neighbourhood = (
-        Neighbourhood.objects.containing(organisation.point).first() if organisation.point else None
-    )
-    return organisation
+    obj.neighbourhood = Neighbourhood.objects.containing(obj.point).first() if obj.point else None
+    return obj
 
 
 @transaction.atomic
@@ -23,98 +22,107 @@ def organisation_save(*, organisation: Organisation, languages=None, network_mod
 
     A point set by hand wins. Otherwise, when the address changed, the organisation is saved
     at once as "pending" and a task places it from its address after the commit (see
-    organisation_geocode): what the user typed is saved even if geocoding fails.
+    address_place): what the user typed is saved even if geocoding fails.
     """
-    geocode = _geocode_status_update(organisation)
-    organisation_locate(organisation=organisation)
+    place = address_status_update(organisation)
+    address_locate(obj=organisation)
     organisation.full_clean()
     organisation.save()
     if languages is not None:
         organisation.languages.set(languages)
     if network_models is not None:
         organisation.network_models.set(network_models)
-    if geocode:
-        from .tasks import organisation_geocode_task
-
-        pk = organisation.pk
-        enqueue_on_commit(organisation_geocode_task, pk)
+    if place:
+        address_place_on_commit(organisation)
     return organisation
 
 
-ADDRESS_FIELDS = ("street_address", "postcode", "city")
+# --- Placing an address on the map (every PlacedAddress) ----------------------------------
 
 
-def _geocode_status_update(organisation: Organisation) -> bool:
-    """Set geocode_status for a save; True when the address must be placed by the task."""
+def address_status_update(obj: PlacedAddress) -> bool:
+    """Set the placing state of `obj` for a save; True when its address must be placed.
+
+    A point given by hand (new, or other than the stored one) wins: "manual". Without an
+    address there is nothing to place. A new address (any of `obj.address_fields` changed)
+    takes the old point off the map, which would be wrong now, and waits as "pending"; so does
+    an address never placed. An address that failed is not tried again until it changes.
+    """
     previous = (
-        Organisation.objects.filter(pk=organisation.pk).values(*ADDRESS_FIELDS, "point").first()
-        if organisation.pk
+        type(obj)
+        .objects.filter(pk=obj.pk)
+        .values(*obj.address_fields, "point", "geocode_status")
+        .first()
+        if obj.pk
         else None
     )
-    point_given = organisation.point is not None and (
-        previous is None or previous["point"] != organisation.point
-    )
-    address_changed = previous is None or any(
-        previous[f] != getattr(organisation, f) for f in ADDRESS_FIELDS
-    )
-    if point_given:
-        organisation.geocode_status, organisation.geocode_precision = GeocodeStatus.MANUAL, ""
+    if obj.point is not None and (previous is None or previous["point"] != obj.point):
+        obj.geocode_status, obj.geocode_precision = GeocodeStatus.MANUAL, ""
         return False
-    if not organisation.address:
-        if organisation.point is None:
-            organisation.geocode_status, organisation.geocode_precision = GeocodeStatus.NONE, ""
+    if not obj.address:
+        if obj.point is None:
+            obj.geocode_status, obj.geocode_precision = GeocodeStatus.NONE, ""
         return False
-    never_placed = organisation.point is None and organisation.geocode_status in (
-        GeocodeStatus.NONE,
-        GeocodeStatus.PENDING,
-    )
-    if address_changed or never_placed:
-        organisation.geocode_status = GeocodeStatus.PENDING
+    if previous is None or any(previous[f] != getattr(obj, f) for f in obj.address_fields):
+        obj.point, obj.geocode_status, obj.geocode_precision = None, GeocodeStatus.PENDING, ""
+        return True
+    if obj.point is None and obj.geocode_status in (GeocodeStatus.NONE, GeocodeStatus.PENDING):
+        obj.geocode_status = GeocodeStatus.PENDING
         return True
     return False
 
 
+def address_place_on_commit(obj: PlacedAddress) -> None:
+    """Queue the placing of `obj` for when the transaction commits."""
+    from .tasks import address_place_task
+
+    enqueue_on_commit(address_place_task, obj._meta.label_lower, obj.pk)
+
+
 # Street or address precision only: a postcode centre is too rough for "within walking
-# distance", so such an organisation is left for a person to place.
+# distance", so such an address is left for a person to place.
 PLACEABLE = (Precision.ADDRESS, Precision.STREET)
 
 
-def organisation_geocode(*, organisation_id: int) -> Organisation | None:
-    """Place a pending organisation from its address (called by the task, not by views).
+def _still_pending(obj: PlacedAddress):
+    # Every write below goes through this guard: a point set by hand (or another address
+    # saved) while the geocoder was asked is never overwritten.
+    return type(obj).objects.filter(pk=obj.pk, geocode_status=GeocodeStatus.PENDING)
 
-    Raises GeocoderUnavailable when a remote geocoder could not be asked, so the task can
-    retry; marks the organisation "failed" when the address cannot be placed at all.
+
+def address_place(*, obj: PlacedAddress) -> PlacedAddress | None:
+    """Place a pending address on the map (called by the task, not by views).
+
+    Sets point, neighbourhood, precision and time ("done"), or marks it "failed" when the
+    address cannot be placed at all. Raises GeocoderUnavailable when a remote geocoder could
+    not be asked, so that the task can retry. Returns the object as stored now (None when it
+    was deleted meanwhile).
     """
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
-    if organisation is None or organisation.geocode_status != GeocodeStatus.PENDING:
-        return organisation  # deleted, or placed by hand in the meantime
+    if obj.geocode_status != GeocodeStatus.PENDING:
+        return obj  # placed by hand, or nothing to place
     try:
-        candidates = geocoding.geocode(organisation.address, limit=1)
+        candidates = geocoding.geocode(obj.address, limit=1)
     except geocoding.GeocodeInputError:
         candidates = []
     best = next((c for c in candidates if c.precision in PLACEABLE), None)
     if best is None:
-        return organisation_geocode_failed(organisation_id=organisation_id)
-    organisation.point = best.point
-    organisation_locate(organisation=organisation)
-    # Only if still pending: a point set by hand while we searched is not overwritten.
-    Organisation.objects.filter(pk=organisation_id, geocode_status=GeocodeStatus.PENDING).update(
-        point=best.point,
-        neighbourhood=organisation.neighbourhood,
+        return address_place_failed(obj=obj)
+    obj.point = best.point
+    address_locate(obj=obj)
+    _still_pending(obj).update(
+        point=obj.point,
+        neighbourhood=obj.neighbourhood,
         geocode_status=GeocodeStatus.DONE,
         geocode_precision=best.precision,
         geocoded_at=timezone.now(),
     )
-    organisation.refresh_from_db()
-    return organisation
+    return type(obj).objects.filter(pk=obj.pk).first()
 
 
-def organisation_geocode_failed(*, organisation_id: int) -> Organisation | None:
-    """Mark a pending organisation as "could not place this address — set the point"."""
-    Organisation.objects.filter(pk=organisation_id, geocode_status=GeocodeStatus.PENDING).update(
-        geocode_status=GeocodeStatus.FAILED, geocoded_at=timezone.now()
-    )
-    return Organisation.objects.filter(pk=organisation_id).first()
+def address_place_failed(*, obj: PlacedAddress) -> PlacedAddress | None:
+    """Mark a pending address as "could not place this address — set the point"."""
+    _still_pending(obj).update(geocode_status=GeocodeStatus.FAILED, geocoded_at=timezone.now())
+    return type(obj).objects.filter(pk=obj.pk).first()
 
 
 @transaction.atomic
@@ -136,7 +144,7 @@ def organisations_relocate() -> int:
     changed = 0
     for organisation in Organisation.objects.filter(point__isnull=False).iterator():
         before = organisation.neighbourhood_id
-        organisation_locate(organisation=organisation)
+        address_locate(obj=organisation)
         if organisation.neighbourhood_id != before:
             organisation.save(update_fields=["neighbourhood"])
             changed += 1

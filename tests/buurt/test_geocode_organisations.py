@@ -14,7 +14,7 @@ from django.contrib.gis.geos import Point
 
 from buurt import services
 from buurt.models import GeocodeStatus, Organisation
-from buurt.tasks import organisation_geocode_task
+from buurt.tasks import address_place_task
 from config.celery import app as celery_app
 from maps.spatial import great_circle_m
 from tests.celery_broker import celery_broker
@@ -121,7 +121,7 @@ def test_a_remote_outage_is_retried_then_ends_as_failed(
                 organisation=new_organisation(street_address="Damstraat 1", city="Amsterdam")
             )
         # Eager Celery runs the retries at once: the first try and five retries.
-        assert len(http.calls) == 1 + organisation_geocode_task.max_retries
+        assert len(http.calls) == 1 + address_place_task.max_retries
     organisation.refresh_from_db()
     assert organisation.geocode_status == GeocodeStatus.FAILED
 
@@ -131,7 +131,7 @@ def test_a_task_for_an_organisation_placed_by_hand_meanwhile_changes_nothing(tmp
     organisation = OrganisationFactory(
         geocode_status=GeocodeStatus.MANUAL, point=Point(3.73, 51.05, srid=4326)
     )
-    organisation_geocode_task.delay(organisation.pk)
+    address_place_task.delay("buurt.organisation", organisation.pk)
     organisation.refresh_from_db()
     assert organisation.point == Point(3.73, 51.05, srid=4326)
     assert organisation.geocode_status == GeocodeStatus.MANUAL
@@ -152,7 +152,7 @@ def redis_broker():
 def test_the_task_runs_through_the_redis_broker_in_a_real_worker(tmp_path, redis_broker):
     load_gazetteer(tmp_path)
     with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[redis_broker]):
-        before = worker_state.total_count.get(organisation_geocode_task.name, 0)
+        before = worker_state.total_count.get(address_place_task.name, 0)
         organisation = services.organisation_save(organisation=new_organisation())
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -163,4 +163,4 @@ def test_the_task_runs_through_the_redis_broker_in_a_real_worker(tmp_path, redis
     assert organisation.geocode_status == GeocodeStatus.DONE
     assert great_circle_m(organisation.point, KORENMARKT) < 1
     # The worker thread, not an eager call in this thread, ran it.
-    assert worker_state.total_count[organisation_geocode_task.name] == before + 1
+    assert worker_state.total_count[address_place_task.name] == before + 1
