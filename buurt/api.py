@@ -1,6 +1,7 @@
 """JSON API of the buurt app: address search (autocomplete, geocode, reverse)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -8,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from buurt import geocoding
-from buurt.geocoding.chain import MAX_LENGTH, reverse_geocode
+from buurt.geocoding.chain import MAX_LENGTH, clean_query, reverse_geocode
 from maps import spatial
 
 
@@ -31,8 +32,13 @@ ErrorSerializer = inline_serializer(
 
 
 class QueryInput(serializers.Serializer):
-    # Longer text is refused by the geocoding service with a clear message, not cut here.
-    q = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    """The query of autocomplete and geocode, and its schema. What the text must be beyond
+    this (a place's name, allowed characters) the geocoder says, in the description."""
+
+    # Django refuses NUL characters; the pattern says so in the schema.
+    q = serializers.RegexField(
+        r"^[^\x00]*$", max_length=MAX_LENGTH, trim_whitespace=False, help_text="Free text."
+    )
     limit = serializers.IntegerField(required=False, min_value=1, max_value=20, default=8)
 
 
@@ -44,9 +50,30 @@ def _bad_request(detail: str, suggestions=()) -> Response:
 
 def _input(request) -> tuple[str, int] | Response:
     data = QueryInput(data=request.query_params)
-    if not data.is_valid():
+    if data.is_valid():
+        return data.validated_data["q"], data.validated_data["limit"]
+    if "limit" in data.errors:
         return _bad_request(_("The number of results must be between 1 and 20."))
-    return data.validated_data.get("q", ""), data.validated_data["limit"]
+    try:  # what is wrong with the text, in the geocoder's words
+        clean_query(request.query_params.get("q", ""))
+    except geocoding.GeocodeInputError as exc:
+        return _bad_request(str(exc))
+    # Longer than MAX_LENGTH before its spaces are collapsed.
+    return _bad_request(_("An address is at most %(max)d characters long.") % {"max": MAX_LENGTH})
+
+
+# Answers of text that names no place, as the descriptions list them (tests/api/
+# test_schema_fuzz.py holds every 400 of a request the schema allows to these).
+_TEXT_RULES = [
+    "Type an address, a street or a postcode.",
+    "An address has only letters, numbers, spaces and , . - / ' ( ) &.",
+    f"An address is at most {MAX_LENGTH} characters long.",
+]
+
+
+def _rules(*more: str) -> str:
+    reasons = "\n".join(f'- "{reason}"' for reason in [*_TEXT_RULES, *more])
+    return f"\n\nText that cannot be searched is a 400 with one of these reasons:\n{reasons}"
 
 
 class AddressAutocompleteApi(APIView):
@@ -63,7 +90,7 @@ class AddressAutocompleteApi(APIView):
             400: OpenApiResponse(ErrorSerializer, description="Text that cannot be searched."),
         },
         description=f"Suggestions while typing (at most {MAX_LENGTH} characters). "
-        "An empty list means nothing matches yet.",
+        "An empty list means nothing matches yet." + _rules(),
     )
     def get(self, request):
         parsed = _input(request)
@@ -93,6 +120,12 @@ class AddressGeocodeApi(APIView):
             ),
             503: OpenApiResponse(ErrorSerializer, description="A remote geocoder is down."),
         },
+        description="The best places for the text, best first."
+        + _rules(
+            "Add the street or the postcode to the house number.",
+            "We could not find this address.",
+        )
+        + ' (with "did you mean …?" and `suggestions` when a street comes close)',
     )
     def get(self, request):
         parsed = _input(request)
@@ -125,9 +158,28 @@ class AddressGeocodeApi(APIView):
         )
 
 
+def _coordinate(name: str, limit: int, message: str) -> serializers.FloatField:
+    numbers = gettext_lazy("Latitude and longitude must be numbers.")
+    return serializers.FloatField(
+        min_value=-limit,
+        max_value=limit,
+        help_text=f"{name}, EPSG:4326 degrees.",
+        error_messages={
+            "required": numbers,
+            "invalid": numbers,
+            "max_string_length": numbers,
+            "overflow": numbers,
+            "min_value": message,
+            "max_value": message,
+        },
+    )
+
+
 class ReverseInput(serializers.Serializer):
-    lat = serializers.FloatField()
-    lon = serializers.FloatField()
+    """The point of a reverse search: what it parses is what the schema says."""
+
+    lat = _coordinate("Latitude", 90, gettext_lazy("Latitude must be between -90 and 90."))
+    lon = _coordinate("Longitude", 180, gettext_lazy("Longitude must be between -180 and 180."))
 
 
 class AddressReverseApi(APIView):
@@ -154,12 +206,10 @@ class AddressReverseApi(APIView):
         },
     )
     def get(self, request):
-        try:
-            point = spatial.make_point(
-                lat=request.query_params.get("lat"), lon=request.query_params.get("lon")
-            )
-        except spatial.SpatialInputError as exc:
-            return _bad_request(str(exc))
+        data = ReverseInput(data=request.query_params)
+        if not data.is_valid():
+            return _bad_request(next(iter(data.errors.values()))[0])
+        point = spatial.make_point(**data.validated_data)
         found = reverse_geocode(point)
         neighbourhood = found["neighbourhood"]
         return Response(

@@ -7,22 +7,13 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from tests.factories import KORENMARKT, ActivityFactory, OrganisationFactory
+from tests.factories import KORENMARKT
 
 pytestmark = pytest.mark.django_db
 
 NEAR = {"lat": KORENMARKT.y, "lon": KORENMARKT.x, "radius": 800}
 BOX = {"bbox": "3.70,51.04,3.74,51.07"}
 ENDPOINTS = [("maps-api:search", NEAR), ("maps-api:search-bbox", BOX)]
-
-
-@pytest.fixture
-def same_numbers():
-    """An organisation and its activity with the same row number (the ids repeat across
-    kinds, as organisation 3 and help offer 3 did)."""
-    organisation = OrganisationFactory(pk=4242, name="Buurthuis Korenmarkt")
-    ActivityFactory(pk=4242, organisation=organisation, title="Koffieklets")
-    return 4242
 
 
 def _ogr(*args: str) -> str:
