@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -57,15 +56,21 @@ def reminders_send(*, now: datetime.datetime | None = None) -> int:
     )
     sent = 0
     for registration in due:
-        with transaction.atomic():
-            claimed = Registration.objects.filter(
-                pk=registration.pk, reminded_at__isnull=True
-            ).update(reminded_at=now)
-            if not claimed:
-                continue  # another worker sent it
-            context = {"registration": registration, "occurrence": registration.occurrence}
-            with translation.override("nl"):
-                subject = render_to_string("activities/email/reminder_subject.txt", context).strip()
-                body = render_to_string("activities/email/reminder.txt", context)
+        # Claimed by one UPDATE, sent outside any transaction (a mail server that does not
+        # answer must not hold a database lock), and given back if it could not be sent, so
+        # that the next run tries again.
+        claim = Registration.objects.filter(pk=registration.pk, reminded_at__isnull=True)
+        if not claim.update(reminded_at=now):
+            continue  # another worker sent it
+        context = {"registration": registration, "occurrence": registration.occurrence}
+        with translation.override("nl"):
+            subject = render_to_string("activities/email/reminder_subject.txt", context).strip()
+            body = render_to_string("activities/email/reminder.txt", context)
+        try:
             sent += EmailMessage(subject, body, None, [registration.user.email]).send()
+        except Exception:
+            Registration.objects.filter(pk=registration.pk, reminded_at=now).update(
+                reminded_at=None
+            )
+            raise
     return sent

@@ -11,6 +11,7 @@ from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from core.cache import redis_cache
 from core.security import tile_sources
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -132,7 +133,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# A web request publishes with one connection attempt (core.tasks.enqueue): a broker that is
+# down costs it at most BROKER_CONNECT_TIMEOUT seconds, once per OUTAGE_BACKOFF.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": env.float("BROKER_CONNECT_TIMEOUT", default=0.5),
+    "socket_timeout": 5,
+}
+# Seconds a process leaves the broker, the cache's Redis or the mail server alone after it
+# failed to answer (core/outages.py): requests degrade at once instead of waiting again.
+OUTAGE_BACKOFF = env.float("OUTAGE_BACKOFF", default=30.0)
 CELERY_TIMEZONE = "Europe/Brussels"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -198,7 +207,14 @@ WHITENOISE_USE_FINDERS = DEBUG
 EMAIL_CONFIG = env.email_url(
     "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
 )
+# Django's SMTP backend that skips a mail server for OUTAGE_BACKOFF seconds after it did not
+# answer (core/mail.py).
+if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    EMAIL_CONFIG["EMAIL_BACKEND"] = "core.mail.EmailBackend"
 vars().update(EMAIL_CONFIG)
+# Seconds to wait for each answer of the mail server: without it, one that accepts connections
+# and never answers held a request (no broker: tasks run in it) or a worker for good.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10.0)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Buurtkaart <noreply@buurtkaart.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -241,8 +257,16 @@ GEOCODER_PDOK_URL = env.str(
 )
 # The Nominatim request slot and the rate limits (log-in, posting, API) live in this cache:
 # production sets CACHE_URL=redis://redis:6379/1 (docker-compose.yml) so that web and worker
-# processes share them; the default counts per process.
+# processes share them; the default counts per process. A Redis cache that does not answer
+# within CACHE_SOCKET_TIMEOUT seconds is left for OUTAGE_BACKOFF seconds, and the limits count
+# in each process's memory meanwhile (core/cache.py): no request fails for it.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"] = redis_cache(
+        CACHES["default"].pop("LOCATION"),
+        socket_timeout=env.float("CACHE_SOCKET_TIMEOUT", default=0.25),
+        **CACHES["default"],
+    )
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -256,14 +280,18 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    # Counted in the cache (CACHE_URL); a 429 carries Retry-After and a translated message.
+    # Counted in the shared cache (CACHE_URL), letting requests through if it fails; a 429
+    # carries Retry-After and a translated message.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "core.throttling.AnonRateThrottle",
+        "core.throttling.UserRateThrottle",
     ],
     # Generous: address search asks while people type, and an office or a library puts many
     # readers behind one address.
-    "DEFAULT_THROTTLE_RATES": {"anon": "240/minute", "user": "600/minute"},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="240/minute"),
+        "user": env.str("API_THROTTLE_USER", default="600/minute"),
+    },
     # The client's address for throttling: see TRUSTED_PROXY_COUNT (0 trusts no header).
     "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
     "EXCEPTION_HANDLER": "core.api.exception_handler",
@@ -277,6 +305,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The default hook, then the 429 (and Retry-After) of every throttled operation.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.document_throttling",
+    ],
 }
 
 # --- Security -------------------------------------------------------------------------------

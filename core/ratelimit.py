@@ -8,16 +8,23 @@ limited by django-allauth (ACCOUNT_RATE_LIMITS) and the API by DRF's throttling 
     if hit: ... hit.retry_after seconds ...
 
 or, for a view, `@rate_limit("contact", limit=5, period=3600)`.
+
+A limit whose store cannot be reached lets the request through (logged): the page works, it
+is only not counted. Every path that counts goes through fail_open() (ours here, DRF's
+throttles in core/api.py); the production cache (core/cache.py) goes further and counts in the
+process's memory while its Redis is away, which also keeps allauth's limits working.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,6 +32,20 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+def fail_open(count: Callable[[], T], *, allowed: T, scope: str) -> T:
+    """count() against the rate-limit store, or `allowed` (logged) when the store raises:
+    a limit whose store is down must not turn a page into a 500."""
+    try:
+        return count()
+    except Exception:  # redis, memcached and socket errors alike
+        logger.warning("Rate limit %s not counted: its store failed", scope, exc_info=True)
+        return allowed
 
 
 @dataclass(frozen=True)
@@ -59,14 +80,17 @@ def rate_limit_hit(key: str, *, limit: int, period: int) -> RateLimited | None:
     window = int(now // period)
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     cache_key = f"ratelimit:{digest}:{period}:{window}"
-    # add() is a no-op when the counter exists; incr() is atomic on Redis and locmem.
-    cache.add(cache_key, 0, timeout=period + 1)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(cache_key, 1, timeout=period + 1)
-        count = 1
-    if count <= limit:
+
+    def count() -> int:
+        # add() is a no-op when the counter exists; incr() is atomic on Redis and locmem.
+        cache.add(cache_key, 0, timeout=period + 1)
+        try:
+            return cache.incr(cache_key)
+        except ValueError:  # expired between add() and incr()
+            cache.add(cache_key, 1, timeout=period + 1)
+            return 1
+
+    if fail_open(count, allowed=0, scope=key.split(":", 1)[0]) <= limit:
         return None
     return RateLimited(retry_after=max(1, math.ceil((window + 1) * period - now)))
 

@@ -364,32 +364,35 @@ def notifications_requeue(*, now: datetime.datetime | None = None) -> int:
 
 
 def notification_send(*, notification_id: int) -> str:
-    """Send one notification e-mail. Raises DeliveryFailed when the mail server refuses."""
-    error = ""
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("referral__organisation", "recipient", "follow_up")
-            .filter(pk=notification_id)
-            .first()
-        )
-        if notification is None or notification.status != Notification.Status.PENDING:
-            return "skipped"
-        notification.attempts += 1
-        notification.queued_at = timezone.now()
-        try:
-            _email(notification).send()
-        except Exception as exc:  # smtplib, socket and TLS errors alike
-            error = f"{type(exc).__name__}: {exc}"[:300]
-        else:
-            notification.status = Notification.Status.SENT
-            notification.sent_at = timezone.now()
-        notification.last_error = error
-        notification.save(
-            update_fields=["attempts", "queued_at", "status", "sent_at", "last_error"]
-        )
-    if error:
-        raise DeliveryFailed(error)
+    """Send one notification e-mail. Raises DeliveryFailed when the mail server refuses it or
+    does not answer (within EMAIL_TIMEOUT).
+
+    No transaction is open while the mail server is asked: the row is claimed with one
+    conditional UPDATE (on its attempt count, so that two workers never both send it), the
+    e-mail goes out, and the outcome is written with another UPDATE. A transaction held over a
+    mail server that never answered blocked every write of the site on SpatiaLite.
+    """
+    notification = (
+        Notification.objects.select_related("referral__organisation", "recipient", "follow_up")
+        .filter(pk=notification_id)
+        .first()
+    )
+    if notification is None or notification.status != Notification.Status.PENDING:
+        return "skipped"
+    mine = Notification.objects.filter(
+        pk=notification.pk, status=Notification.Status.PENDING, attempts=notification.attempts
+    )
+    if not mine.update(attempts=notification.attempts + 1, queued_at=timezone.now()):
+        return "skipped"  # another worker claimed it in the meantime
+    try:
+        _email(notification).send()
+    except Exception as exc:  # smtplib, socket and TLS errors alike
+        error = f"{type(exc).__name__}: {exc}"[:300]
+        Notification.objects.filter(pk=notification.pk).update(last_error=error)
+        raise DeliveryFailed(error) from exc
+    Notification.objects.filter(pk=notification.pk).update(
+        status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
     return "sent"
 
 

@@ -13,6 +13,7 @@ import kombu.pools
 import redis
 
 from config.celery import app as celery_app
+from core import tasks
 
 
 @contextlib.contextmanager
@@ -26,11 +27,14 @@ def celery_broker(url: str):
     celery_app.conf.update(broker_url=url, task_always_eager=False, task_default_queue=queue)
     # Queues and routes are worked out once from the configuration: start afresh.
     del celery_app.amqp
+    # A broker another test stopped is not skipped here (core.tasks backs off after a failure).
+    tasks.broker.reset()
     try:
         yield queue
     finally:
         celery_app.conf.update(saved)
         del celery_app.amqp
+        tasks.broker.reset()
         # Close and forget every pool tied to the Redis connection; kombu keeps them in
         # process-wide registries that even eager tasks draw a producer from.
         celery_app._pool = None

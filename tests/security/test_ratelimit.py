@@ -2,6 +2,8 @@
 
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -10,9 +12,10 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework import throttling
 
 from core.ratelimit import RateLimited, client_ip, rate_limit, rate_limit_hit
+from core.throttling import AnonRateThrottle, UserRateThrottle
 
 pytestmark = pytest.mark.django_db
 
@@ -139,8 +142,11 @@ def test_a_forwarded_address_counts_only_behind_a_trusted_proxy(settings):
 
 
 @pytest.fixture
-def three_api_requests_per_minute(monkeypatch):
-    monkeypatch.setitem(AnonRateThrottle.THROTTLE_RATES, "anon", "3/minute")
+def three_api_requests_per_minute(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": "3/minute"},
+    }
 
 
 @pytest.mark.usefixtures("three_api_requests_per_minute")
@@ -168,9 +174,49 @@ def test_the_api_answers_429_with_retry_after_and_a_translated_detail(client, la
 def test_the_api_throttles_every_endpoint_by_default(settings):
     rest = settings.REST_FRAMEWORK
 
-    assert "rest_framework.throttling.AnonRateThrottle" in rest["DEFAULT_THROTTLE_CLASSES"]
-    assert "rest_framework.throttling.UserRateThrottle" in rest["DEFAULT_THROTTLE_CLASSES"]
+    assert rest["DEFAULT_THROTTLE_CLASSES"] == [
+        "core.throttling.AnonRateThrottle",
+        "core.throttling.UserRateThrottle",
+    ]
+    assert issubclass(AnonRateThrottle, throttling.AnonRateThrottle)
+    assert issubclass(UserRateThrottle, throttling.UserRateThrottle)
     assert rest["NUM_PROXIES"] == settings.TRUSTED_PROXY_COUNT  # never the client's own header
+
+
+def test_the_api_rates_are_settings_from_the_environment():
+    """Read in a fresh process: settings are read once per process."""
+    code = (
+        "from django.conf import settings; print(settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'])"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "API_THROTTLE_ANON": "7/minute",
+        "API_THROTTLE_USER": "70/hour",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+    assert result.stdout.strip() == "{'anon': '7/minute', 'user': '70/hour'}"
+
+
+def test_the_schema_documents_429_with_retry_after(client):
+    schema = json.loads(client.get(reverse("api-schema") + "?format=json").content)
+
+    operations = [op for path in schema["paths"].values() for op in path.values()]
+    assert operations
+    for operation in operations:
+        too_many = operation["responses"]["429"]
+        assert too_many["headers"]["Retry-After"]["schema"] == {"type": "integer", "minimum": 1}
+        assert too_many["headers"]["Retry-After"]["required"] is True
+        for content in too_many["content"].values():
+            assert content["schema"]["properties"] == {"detail": {"type": "string"}}
 
 
 # --- django-allauth's limits answer with the same page ------------------------------------------
