@@ -1,7 +1,9 @@
 from django.contrib.gis import admin
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import GeoModelAdmin, ModelAdmin
 
+from .forms import FIT_FIELDS
 from .models import Activity, Occurrence, Registration
 
 
@@ -19,6 +21,59 @@ class ActivityAdmin(GeoModelAdmin):
     search_fields = ("title", "organisation__name")
     raw_id_fields = ("organisation", "neighbourhood")
     inlines = [OccurrenceInline]
+    # Grouped as the organisation's admin is (the fields shared through PlacedAddress and
+    # AccessAndCost would otherwise come first).
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "organisation",
+                    "title",
+                    "description",
+                    "category",
+                    "picture",
+                    "contact_email",
+                    "contact_phone",
+                ]
+            },
+        ),
+        (
+            _("Where"),
+            {
+                "fields": [
+                    "venue",
+                    "street_address",
+                    "postcode",
+                    "city",
+                    "point",
+                    "neighbourhood",
+                    "geocode_status",
+                    "geocode_precision",
+                    "geocoded_at",
+                ]
+            },
+        ),
+        (
+            _("When"),
+            {
+                "fields": [
+                    "starts_at",
+                    "ends_at",
+                    "time_zone",
+                    "rrule",
+                    "exception_dates",
+                    "extra_dates",
+                ]
+            },
+        ),
+        (_("Who it suits"), {"fields": FIT_FIELDS}),
+        (_("Registrations"), {"fields": ["registration_required", "capacity"]}),
+        (
+            _("Moderation"),
+            {"fields": ["status", "cancel_notice", "moderation_state", "uit_id", "is_demo"]},
+        ),
+    ]
 
 
 @admin.register(Registration)

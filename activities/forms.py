@@ -11,6 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from buurt import flags
+from buurt.forms import AccessAndCostFields
 from buurt.models import Language, Neighbourhood
 
 from .models import Activity, validate_time_zone
@@ -75,7 +77,24 @@ def build_rule(repeat: str, *, start: datetime.date, until, count, custom: str) 
     return rule
 
 
-class ActivityForm(forms.ModelForm):
+# Who an activity suits, what it costs and how to get in: in the form and in the admin.
+FIT_FIELDS = (
+    *flags.FORM_FIELDS,
+    "price",
+    "languages",
+    "no_dutch_needed",
+    "come_alone",
+    "welcome_person",
+    "welcome_person_name",
+    "age_group",
+    "audience",
+    "network_models",
+)
+
+
+class ActivityForm(AccessAndCostFields, forms.ModelForm):
+    cost_details = ("price",)
+
     date = forms.DateField(label=_("Date (the first date of a series)"))
     start_time = forms.TimeField(label=_("From"))
     end_time = forms.TimeField(label=_("Until"))
@@ -117,21 +136,7 @@ class ActivityForm(forms.ModelForm):
             "time_zone",
             "contact_email",
             "contact_phone",
-            "cost",
-            "price",
-            "reduced_rate",
-            "wheelchair_accessible",
-            "hearing_loop",
-            "quiet_space",
-            "child_friendly",
-            "languages",
-            "no_dutch_needed",
-            "come_alone",
-            "welcome_person",
-            "welcome_person_name",
-            "age_group",
-            "audience",
-            "network_models",
+            *FIT_FIELDS,
             "registration_required",
             "capacity",
         ]
@@ -245,12 +250,6 @@ WHEN_CHOICES = [
     ("weekend", _("This weekend")),
     ("dates", _("Between two dates")),
 ]
-ACCESS_CHOICES = [
-    ("wheelchair", _("Wheelchair accessible")),
-    ("hearing_loop", _("Hearing loop")),
-    ("quiet", _("Quiet space")),
-    ("child_friendly", _("Child-friendly")),
-]
 
 
 class AgendaFilterForm(forms.Form):
@@ -272,7 +271,7 @@ class AgendaFilterForm(forms.Form):
     reduced_rate = forms.BooleanField(label=_("Free or reduced rate"), required=False)
     access = forms.MultipleChoiceField(
         label=_("Accessibility"),
-        choices=ACCESS_CHOICES,
+        choices=flags.access_choices(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

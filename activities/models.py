@@ -9,7 +9,14 @@ from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from buurt.models import Language, Neighbourhood, NetworkModel, Organisation, PlacedAddress
+from buurt.models import (
+    AccessAndCost,
+    Language,
+    Neighbourhood,
+    NetworkModel,
+    Organisation,
+    PlacedAddress,
+)
 from core.images import CleanImageField
 from moderation.states import ModerationState
 
@@ -30,7 +37,7 @@ def validate_time_zone(value: str) -> None:
         ) from None
 
 
-class Activity(PlacedAddress):
+class Activity(PlacedAddress, AccessAndCost):
     class Category(models.TextChoices):
         CULTURE = "culture", _("Culture and creativity")
         SPORTS = "sports", _("Sports and movement")
@@ -53,8 +60,6 @@ class Activity(PlacedAddress):
         PUBLISHED = "published", _("Published")
         CANCELLED = "cancelled", _("Cancelled")
         ARCHIVED = "archived", _("Archived")
-
-    Cost = Organisation.Cost  # one set of cost choices for the whole map
 
     class AgeGroup(models.TextChoices):
         ALL = "all", _("All ages")
@@ -118,7 +123,7 @@ class Activity(PlacedAddress):
     exception_dates = models.JSONField(_("exception dates"), default=list, blank=True)
     extra_dates = models.JSONField(_("extra dates"), default=list, blank=True)
 
-    cost = models.CharField(_("cost"), max_length=20, choices=Cost.choices, default=Cost.FREE)
+    # The cost and the yes/no flags of buurt.flags come from AccessAndCost.
     price = models.DecimalField(
         _("price (euro)"),
         max_digits=7,
@@ -127,11 +132,6 @@ class Activity(PlacedAddress):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    reduced_rate = models.BooleanField(_("reduced rate (UiTPAS / kansentarief)"), default=False)
-    wheelchair_accessible = models.BooleanField(_("wheelchair accessible"), default=False)
-    hearing_loop = models.BooleanField(_("hearing loop"), default=False)
-    quiet_space = models.BooleanField(_("quiet space"), default=False)
-    child_friendly = models.BooleanField(_("child-friendly"), default=False)
     languages = models.ManyToManyField(
         Language, verbose_name=_("languages spoken"), blank=True, related_name="+"
     )
@@ -227,11 +227,6 @@ class Activity(PlacedAddress):
         if self.venue == self.Venue.ADDRESS:
             return super().address
         return ""
-
-    @property
-    def accessibility(self) -> list[str]:
-        flags = ("wheelchair_accessible", "hearing_loop", "quiet_space", "child_friendly")
-        return [self._meta.get_field(f).verbose_name for f in flags if getattr(self, f)]
 
 
 class Occurrence(models.Model):

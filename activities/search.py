@@ -15,26 +15,17 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from buurt import flags
 from core.db import joined_names, split_names
 from maps.search.params import AgeGroup, FilterUnit, SearchParams
-from maps.search.registry import (
-    ACCESS_FIELDS,
-    NOTHING,
-    Flag,
-    SearchResult,
-    SearchSource,
-    detail_url,
-)
+from maps.search.registry import NOTHING, Flag, SearchResult, SearchSource, detail_url
 
 from .models import Activity, Occurrence
 from .selectors import AFFORDABLE
 
+# Boolean fields shown as flags with an icon: (code, field).
 FLAG_FIELDS = (
-    ("wheelchair", "wheelchair_accessible"),
-    ("hearing_loop", "hearing_loop"),
-    ("quiet", "quiet_space"),
-    ("child_friendly", "child_friendly"),
-    ("reduced_rate", "reduced_rate"),
+    *((f.code, f.field) for f in flags.FLAGS),
     ("welcome_person", "welcome_person"),
     ("come_alone", "come_alone"),
 )
@@ -94,7 +85,7 @@ class ActivitySource(SearchSource):
         if name == "reduced_rate":
             return AFFORDABLE
         if name == "access":
-            return Q(**{ACCESS_FIELDS[value]: True})
+            return Q(**{flags.ACCESS_FIELDS[value]: True})
         if name == "language":
             links = Activity.languages.through.objects.filter(
                 activity=OuterRef("pk"), language_id__in=params.languages

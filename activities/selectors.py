@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts import policy
+from buurt import flags
 
 from .models import Activity, Occurrence, Registration
 
@@ -29,12 +30,6 @@ class AgendaFilter:
     extra: dict = field(default_factory=dict, compare=False)
 
 
-ACCESS_FIELDS = {
-    "wheelchair": "wheelchair_accessible",
-    "hearing_loop": "hearing_loop",
-    "quiet": "quiet_space",
-    "child_friendly": "child_friendly",
-}
 AFFORDABLE = Q(cost__in=[Activity.Cost.FREE, Activity.Cost.PAY_WHAT_YOU_CAN]) | Q(reduced_rate=True)
 
 
@@ -50,7 +45,7 @@ def activity_filter_q(filters: AgendaFilter) -> Q:
     if filters.reduced_rate:
         conditions &= AFFORDABLE
     for code in filters.access:
-        conditions &= Q(**{ACCESS_FIELDS[code]: True})
+        conditions &= Q(**{flags.ACCESS_FIELDS[code]: True})
     if filters.languages:
         links = Activity.languages.through.objects.filter(
             activity=OuterRef("pk"), language_id__in=filters.languages

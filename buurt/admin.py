@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import GeoModelAdmin
 from maps.widgets import LocalOSMWidget
 
-from . import services
+from . import flags, services
 from .models import Neighbourhood, Organisation
 
 
@@ -80,12 +80,7 @@ class OrganisationAdmin(GeoModelAdmin):
                 "fields": [
                     "languages",
                     "network_models",
-                    "wheelchair_accessible",
-                    "hearing_loop",
-                    "quiet_space",
-                    "child_friendly",
-                    "cost",
-                    "reduced_rate",
+                    *flags.FORM_FIELDS,
                     "welcome_person",
                 ]
             },

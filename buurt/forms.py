@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from moderation.forms import PersonalDataPreviewMixin
 
+from . import flags
 from .models import Organisation
 
 
@@ -13,7 +14,21 @@ def _formfield(field, **kwargs):
     return field.formfield(**kwargs)
 
 
-class OrganisationEditForm(PersonalDataPreviewMixin, forms.ModelForm):
+class AccessAndCostFields:
+    """For a ModelForm of an AccessAndCost model: the fields of the shared fieldset
+    (templates/buurt/_access_and_cost_fields.html), in buurt.flags' order. Put
+    *flags.FORM_FIELDS in Meta.fields."""
+
+    # Fields of the form's own model shown after the cost (an activity's price).
+    cost_details: tuple[str, ...] = ()
+
+    def access_and_cost_fields(self):
+        cost = flags.FORM_FIELDS.index("cost") + 1
+        names = (*flags.FORM_FIELDS[:cost], *self.cost_details, *flags.FORM_FIELDS[cost:])
+        return [self[name] for name in names]
+
+
+class OrganisationEditForm(AccessAndCostFields, PersonalDataPreviewMixin, forms.ModelForm):
     """What an organisation's members keep up to date themselves.
 
     Name, kind, status and verification stay with moderators. The point is derived from the
@@ -37,12 +52,7 @@ class OrganisationEditForm(PersonalDataPreviewMixin, forms.ModelForm):
             "opening_hours",
             "languages",
             "network_models",
-            "wheelchair_accessible",
-            "hearing_loop",
-            "quiet_space",
-            "child_friendly",
-            "cost",
-            "reduced_rate",
+            *flags.FORM_FIELDS,
             "welcome_person",
         ]
         widgets = {

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from core.images import CleanImageField
 from moderation.states import ModerationState
 
+from . import flags
 from .querysets import NeighbourhoodQuerySet, OrganisationQuerySet
 
 
@@ -135,7 +136,31 @@ class PlacedAddress(models.Model):
         )
 
 
-class Organisation(PlacedAddress):
+class AccessAndCost(models.Model):
+    """What it costs and how accessible it is: `cost`, and a yes/no field for each flag of
+    buurt.flags.FLAGS (added below the class, from that table)."""
+
+    class Cost(models.TextChoices):
+        FREE = "free", _("Free")
+        PAID = "paid", _("Paid")
+        PAY_WHAT_YOU_CAN = "pay_what_you_can", _("Pay what you can")
+
+    cost = models.CharField(_("cost"), max_length=20, choices=Cost.choices, default=Cost.FREE)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def accessibility(self) -> list[str]:
+        """Labels of the accessibility features it offers."""
+        return [flag.label for flag in flags.ACCESSIBILITY if getattr(self, flag.field)]
+
+
+for _flag in flags.FLAGS:
+    AccessAndCost.add_to_class(_flag.field, models.BooleanField(_flag.label, default=False))
+
+
+class Organisation(PlacedAddress, AccessAndCost):
     """An association or service on the map. Its address is public: it is not a person."""
 
     class Kind(models.TextChoices):
@@ -157,11 +182,6 @@ class Organisation(PlacedAddress):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
         ARCHIVED = "archived", _("Archived")
-
-    class Cost(models.TextChoices):
-        FREE = "free", _("Free")
-        PAID = "paid", _("Paid")
-        PAY_WHAT_YOU_CAN = "pay_what_you_can", _("Pay what you can")
 
     class ContentLanguage(models.TextChoices):
         NL = "nl", _("Dutch")
@@ -202,12 +222,6 @@ class Organisation(PlacedAddress):
     network_models = models.ManyToManyField(
         NetworkModel, verbose_name=_("network-strengthening models"), blank=True, related_name="+"
     )
-    wheelchair_accessible = models.BooleanField(_("wheelchair accessible"), default=False)
-    hearing_loop = models.BooleanField(_("hearing loop"), default=False)
-    quiet_space = models.BooleanField(_("quiet space"), default=False)
-    child_friendly = models.BooleanField(_("child-friendly"), default=False)
-    cost = models.CharField(_("cost"), max_length=20, choices=Cost.choices, default=Cost.FREE)
-    reduced_rate = models.BooleanField(_("reduced rate (UiTPAS / kansentarief)"), default=False)
     welcome_person = models.BooleanField(_("a welcome person waits for newcomers"), default=False)
 
     is_verified = models.BooleanField(_("verified"), default=False)
@@ -241,12 +255,6 @@ class Organisation(PlacedAddress):
 
     def get_absolute_url(self):
         return reverse("buurt:organisation-detail", args=[self.slug])
-
-    @property
-    def accessibility(self) -> list[str]:
-        """Labels of the accessibility features this organisation offers."""
-        flags = ("wheelchair_accessible", "hearing_loop", "quiet_space", "child_friendly")
-        return [self._meta.get_field(f).verbose_name for f in flags if getattr(self, f)]
 
 
 # --- Address gazetteer (offline geocoding, see buurt/geocoding/) ------------------------------

@@ -18,24 +18,18 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from buurt import flags
 from buurt.models import Organisation
 from core.db import joined_names, split_names
 
 from .params import AgeGroup, FilterUnit, SearchParams
-from .registry import ACCESS_FIELDS, NOTHING, Flag, SearchResult, SearchSource, detail_url
+from .registry import NOTHING, Flag, SearchResult, SearchSource, detail_url
 
 Kind = Organisation.Kind
 KINDS = frozenset(Kind.values)  # Kind.values builds a new list at every call
 
-# Boolean fields shown as icons, with the filter each one answers.
-FLAG_FIELDS = (
-    ("wheelchair", "wheelchair_accessible"),
-    ("hearing_loop", "hearing_loop"),
-    ("quiet", "quiet_space"),
-    ("child_friendly", "child_friendly"),
-    ("reduced_rate", "reduced_rate"),
-    ("welcome_person", "welcome_person"),
-)
+# Boolean fields shown as flags with an icon: (code, field).
+FLAG_FIELDS = (*((f.code, f.field) for f in flags.FLAGS), ("welcome_person", "welcome_person"))
 AGE_GROUPS = {
     AgeGroup.CHILDREN: Q(child_friendly=True) | Q(kind=Kind.YOUTH),
     AgeGroup.YOUTH: Q(kind=Kind.YOUTH),
@@ -96,7 +90,7 @@ class OrganisationSource(SearchSource):
         if name == "reduced_rate":
             return AFFORDABLE
         if name == "access":
-            return Q(**{ACCESS_FIELDS[value]: True})
+            return Q(**{flags.ACCESS_FIELDS[value]: True})
         if name == "language":
             return Q(_languages(language_id__in=params.languages))
         if name == "no_dutch":

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from buurt.flags import access_choices
 from buurt.models import Language, NetworkModel
 from maps import spatial
 
@@ -46,10 +47,10 @@ class When(models.TextChoices):
     DATES = "dates", _("Between two dates")
 
 
-class Access(models.TextChoices):
-    WHEELCHAIR = "wheelchair", _("Wheelchair accessible")
-    HEARING_LOOP = "hearing_loop", _("Hearing loop")
-    QUIET = "quiet", _("Quiet space")
+# The accessibility filter's values, from buurt.flags: Access("hearing_loop").label.
+Access = models.TextChoices(
+    "Access", [(code.upper(), (code, label)) for code, label in access_choices(map_search=True)]
+)
 
 
 class AgeGroup(models.TextChoices):

@@ -25,13 +25,6 @@ if TYPE_CHECKING:
 
 
 NOTHING = Q(pk__in=[])  # a filter no row can pass
-# Accessibility filter values (params.Access) -> the boolean fields organisations and
-# activities share.
-ACCESS_FIELDS = {
-    "wheelchair": "wheelchair_accessible",
-    "hearing_loop": "hearing_loop",
-    "quiet": "quiet_space",
-}
 
 
 # Stands for the argument in a reversed detail URL: digits, so that it fits an int and a slug.

@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from buurt import flags
 from maps.search.params import SearchParams
 
 register = template.Library()
@@ -58,14 +59,7 @@ def radius_text(meters) -> str:
 # Simple line icons in the text colour, so that they print in black and white. They never
 # stand alone: the label is written next to them (and they are hidden from screen readers).
 FLAG_ICONS = {
-    "wheelchair": '<circle cx="9" cy="3" r="1.6"/><path d="M9 6v6h5l2 5M9 9h4"/>'
-    '<path d="M6.5 10a5 5 0 1 0 7 6"/>',
-    "hearing_loop": '<path d="M6 8a4.5 4.5 0 1 1 8 3c-1.5 1.5-2 2.5-2 4a2.5 2.5 0 0 1-5 0"/>'
-    '<path d="M9 8a1.5 1.5 0 1 1 3 0"/><path d="M15 15h4M17 15v4"/>',
-    "quiet": '<path d="M3 8h3l4-3v10l-4-3H3z"/><path d="M13 7l5 6M18 7l-5 6"/>',
-    "child_friendly": '<circle cx="10" cy="4" r="2"/>'
-    '<path d="M10 7v6M6 9h8M10 13l-3 5M10 13l3 5"/>',
-    "reduced_rate": '<path d="M14 5a5 5 0 1 0 0 10M4 9h7M4 12h7"/>',
+    **flags.ICONS,  # accessibility and cost (buurt/flags.py)
     "welcome_person": '<circle cx="7" cy="4" r="2"/><path d="M7 7v6M4 9h6M7 13l-2 5M7 13l2 5"/>'
     '<path d="M13 8l3-3M15 10h3M13 12l3 3"/>',
 }
