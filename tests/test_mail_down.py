@@ -61,7 +61,9 @@ def test_every_mail_waits_at_most_email_timeout():
     assert get_connection("core.mail.EmailBackend").timeout == 10
 
 
-def test_sign_up_and_password_reset_answer_when_the_mail_server_hangs(client, hung_mail_server):
+def test_sign_up_and_password_reset_answer_when_the_mail_server_hangs(
+    client, hung_mail_server, caplog
+):
     response, seconds = timed(
         lambda: client.post(
             reverse("account_signup"),
@@ -72,6 +74,7 @@ def test_sign_up_and_password_reset_answer_when_the_mail_server_hangs(client, hu
     assert hung_mail_server.connected.is_set()  # it did try to send
     assert seconds < ONE_WAIT
     assert User.objects.filter(email="nieuw@example.org").exists()
+    assert f"Mail server 127.0.0.1:{hung_mail_server.port} unavailable" in caplog.text  # logged
 
     client.logout()
     UserFactory(email="bestaand@example.org")
