@@ -1,7 +1,8 @@
 from django.contrib.gis import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import GeoModelAdmin, ModelAdmin
+from core.admin import ModelAdmin
+from spatial.admin import GeoModelAdmin
 
 from .forms import FIT_FIELDS
 from .models import Activity, Occurrence, Registration

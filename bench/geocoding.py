@@ -29,10 +29,10 @@ TOP1_METRES = 25.0
 
 
 def metres(lat1, lon1, lat2, lon2) -> float:
-    """Great-circle metres between two lat/lon pairs (EPSG:4326), via maps.spatial."""
+    """Great-circle metres between two lat/lon pairs (EPSG:4326), via spatial."""
     from django.contrib.gis.geos import Point
 
-    from maps.spatial import great_circle_m
+    from spatial import great_circle_m
 
     return great_circle_m(Point(lon1, lat1, srid=4326), Point(lon2, lat2, srid=4326))
 

@@ -144,8 +144,8 @@ def seed(scale: int) -> int:
 
 def search_paths(count: int, *, radius: int | None, seed_value: int = 42) -> list[str]:
     """API paths of searches from points spread like the listings, with a mix of filters."""
+    import spatial
     from buurt.demo import SCALE_SPREAD_M, gent_outline, gent_postcodes
-    from maps import spatial
 
     rng = random.Random(f"{seed_value}-{radius}")
     centres = [postcode.centroid for postcode in gent_postcodes()]
@@ -361,7 +361,7 @@ def measure_page(listings: int) -> dict:
     from django.test import Client
     from django.urls import reverse
 
-    from maps import spatial
+    import spatial
     from maps.search.organisations import OrganisationSource
 
     centre = spatial.make_point(lat=51.0543, lon=3.7196)  # Korenmarkt

@@ -4,8 +4,7 @@ from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import GeoModelAdmin
-from maps.widgets import LocalOSMWidget
+from spatial.admin import GeoModelAdmin
 
 from . import flags, services
 from .models import Neighbourhood, Organisation
@@ -13,7 +12,6 @@ from .models import Neighbourhood, Organisation
 
 @admin.register(Neighbourhood)
 class NeighbourhoodAdmin(GeoModelAdmin):
-    gis_widget = LocalOSMWidget
     list_display = [
         "name",
         "code",
@@ -35,7 +33,6 @@ class NeighbourhoodAdmin(GeoModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(GeoModelAdmin):
-    gis_widget = LocalOSMWidget
     list_display = [
         "name",
         "kind",

@@ -8,9 +8,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+import spatial
 from buurt import geocoding
 from buurt.geocoding.chain import MAX_LENGTH, clean_query, reverse_geocode
-from maps import spatial
 
 
 class CandidateSerializer(serializers.Serializer):

@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from maps import spatial
+import spatial
 
 from .models import Language, Neighbourhood, NetworkModel, Organisation
 from .services import neighbourhood_upsert, organisation_save

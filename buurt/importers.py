@@ -3,7 +3,7 @@
 Any polygon layer GDAL can read (GeoPackage, Shapefile, GeoJSON) works. The two official
 sources need no options: Statbel statistical sectors (Belgium, EPSG:31370) and CBS
 wijken-en-buurten (the Netherlands, EPSG:28992). Reprojection and repair happen in
-maps.spatial; every write goes through buurt.services.
+spatial; every write goes through buurt.services.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
-from maps import spatial
+import spatial
 
 from .services import neighbourhood_upsert, organisations_relocate
 

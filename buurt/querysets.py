@@ -1,10 +1,10 @@
 """Named, composable filters for neighbourhoods and organisations. Geometry goes through
-maps.spatial so that units and backend differences stay in one place."""
+spatial so that units and backend differences stay in one place."""
 
 from django.contrib.gis.geos import Point
 from django.db import models
 
-from maps import spatial
+import spatial
 from moderation.states import ModerationState
 
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "core",
+    "spatial",
     "accounts",
     "buurt",
     "activities",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin import SimpleListFilter
-from django.contrib.gis.admin import GISModelAdmin
 from django.db.models.constants import LOOKUP_SEP
 
 # What Django's own list filters and date hierarchy put after a field's path in a URL
@@ -47,8 +46,4 @@ class ListedFiltersOnly:
 
 
 class ModelAdmin(ListedFiltersOnly, admin.ModelAdmin):
-    pass
-
-
-class GeoModelAdmin(ListedFiltersOnly, GISModelAdmin):
     pass

@@ -8,7 +8,7 @@ def _repair_spatial_indexes(sender, using, **kwargs):
     from django.contrib.gis.db.models import GeometryField
     from django.db import connections
 
-    from . import spatial
+    import spatial
 
     columns = [
         (model._meta.db_table, field.column)

@@ -7,7 +7,7 @@ jQuery, Bootstrap or icon fonts, so that pages stay light on old phones. The one
 contacts is the tile server, settings.MAP_TILE_URL.
 
 Names and addresses travel as JSON (escaped for a <script> element) and become DOM text in
-maps/map.js, never HTML. Geometry is prepared by maps.spatial.
+maps/map.js, never HTML. Geometry is prepared by spatial.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from folium.template import Template
 
+import spatial
 from buurt.models import Neighbourhood, Organisation
-
-from . import assets, spatial
+from spatial import assets
 
 # Zoom levels: a city when there is nothing to fit, a street for one organisation, and at most
 # a street when fitting to a few close points.

@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import spatial
 from buurt import selectors
 
-from . import rendering, spatial
+from . import rendering
 from .search import service
 from .search.params import (
     DEFAULT_PAGE_SIZE,

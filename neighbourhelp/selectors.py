@@ -10,8 +10,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import spatial
 from buurt.models import Neighbourhood
-from maps import spatial
 
 from .models import HelpMatch, HelpOffer, HelpRequest, has_code
 from .querysets import MAX_PENDING_PER_HELPER

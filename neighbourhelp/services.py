@@ -17,12 +17,12 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+import spatial
 from accounts import policy
 from buurt.geocoding import GeocodeInputError, GeocoderUnavailable, geocode
 from buurt.models import Neighbourhood
 from core.ratelimit import RateLimited, rate_limit_hit
 from core.tasks import enqueue_on_commit
-from maps import spatial
 from moderation.services import submission_state
 
 from .models import HelpMatch, HelpMessage, HelpOffer, HelpRequest

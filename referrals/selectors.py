@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+import spatial
 from accounts.models import Membership
 from buurt.models import Organisation
-from maps import spatial
 from neighbourhelp.models import Category as HelpCategory
 from neighbourhelp.models import HelpOffer, has_code
 from neighbourhelp.querysets import MAX_PENDING_PER_HELPER

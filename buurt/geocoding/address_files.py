@@ -21,7 +21,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from maps import spatial
+import spatial
 
 FORMATS = ("best", "bag-csv")
 csv.field_size_limit(1_000_000)

@@ -17,8 +17,8 @@ from django.db import connection
 from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Length
 
+import spatial
 from buurt.models import Address, PostcodeCentroid, Precision, Street
-from maps import spatial
 
 from .candidates import Candidate, ranked
 from .normalise import (

@@ -22,8 +22,8 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+import spatial
 from buurt.models import Address, PostcodeCentroid, Street
-from maps import spatial
 
 from .address_files import FORMATS, AddressRow, ImportFileError, read_rows
 from .normalise import box_key, house_key, number_part, place_keys, street_key

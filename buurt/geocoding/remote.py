@@ -26,8 +26,8 @@ from geopy.adapters import RequestsAdapter
 from geopy.exc import GeopyError
 from geopy.geocoders import Nominatim, Photon
 
+import spatial
 from buurt.models import GeocodeCache, Precision
-from maps import spatial
 
 from .candidates import Candidate, GeocoderUnavailable
 from .normalise import ParsedQuery, fold

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+import spatial
 from buurt.flags import access_choices
 from buurt.models import Language, NetworkModel
-from maps import spatial
 
 from .registry import category_choices, kind_choices
 

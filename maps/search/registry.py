@@ -18,7 +18,7 @@ from django.contrib.gis.geos import Point
 from django.db.models import Model, Q, QuerySet
 from django.urls import get_script_prefix, get_urlconf, reverse
 
-from maps import spatial
+import spatial
 
 if TYPE_CHECKING:
     from .params import FilterUnit, SearchParams

@@ -18,9 +18,9 @@ from django.contrib.gis.geos import Point
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+import spatial
 from buurt import geocoding
 from buurt.models import Neighbourhood, Precision
-from maps import spatial
 
 from .params import WALKING_PRESETS, FilterUnit, SearchParams
 from .registry import SearchResult, SearchSource, sources

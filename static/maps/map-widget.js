@@ -1,5 +1,5 @@
 /* Starts Django's OpenLayers MapWidget (gis/js/OLMapWidget.js) for each map field of an admin
- * form, from the options in its data-map-options attribute (maps/widgets.py), with tiles from
+ * form, from the options in its data-map-options attribute (spatial/widgets.py), with tiles from
  * our tile server. An external file rather than Django's inline script, so that the Content
  * Security Policy can refuse inline scripts. The widget is also window[options.module], as
  * Django's template makes it. */

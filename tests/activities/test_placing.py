@@ -13,7 +13,7 @@ from activities.models import Activity
 from buurt import placing, services
 from buurt.models import GeocodeStatus, Organisation
 from buurt.tasks import STALE_PENDING, address_place_task, geocode_pending_task
-from maps.spatial import great_circle_m
+from spatial import great_circle_m
 from tests.buurt.gazetteer_data import KORENMARKT_1, load_gazetteer
 from tests.factories import ActivityFactory, NeighbourhoodFactory
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from buurt.models import Language, NetworkModel, Organisation
-from maps import assets
+from spatial import assets
 from tests.factories import NeighbourhoodFactory, OrganisationFactory, box
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from buurt import services
 from buurt.models import GeocodeStatus, Organisation
 from buurt.tasks import address_place_task
 from config.celery import app as celery_app
-from maps.spatial import great_circle_m
+from spatial import great_circle_m
 from tests.celery_broker import celery_broker
 from tests.factories import NeighbourhoodFactory, OrganisationFactory
 

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from buurt.geocoding import GeocodeInputError, autocomplete, geocode, suggestions
 from buurt.geocoding.chain import reverse_geocode
-from maps.spatial import great_circle_m
+from spatial import great_circle_m
 from tests.factories import NeighbourhoodFactory
 
 from .gazetteer_data import ADDRESSES, KORENMARKT_1, WETSTRAAT_16, load_gazetteer

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from buurt.models import Address, PostcodeCentroid, Street
-from maps.spatial import great_circle_m
+from spatial import great_circle_m
 
 from .gazetteer_data import BEST_HEADER
 

@@ -17,7 +17,7 @@ from django.utils import translation
 
 from buurt.management.commands.buurt_import_neighbourhoods import Command
 from buurt.models import Neighbourhood, Organisation
-from maps.spatial import great_circle_m
+from spatial import great_circle_m
 from tests.factories import NeighbourhoodFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db

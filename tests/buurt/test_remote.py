@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from buurt.geocoding import GeocoderUnavailable, autocomplete, geocode
 from buurt.models import GeocodeCache
-from maps.spatial import great_circle_m
+from spatial import great_circle_m
 
 from .gazetteer_data import load_gazetteer
 

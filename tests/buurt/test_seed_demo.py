@@ -7,9 +7,9 @@ import pytest
 from django.contrib.gis.geos import MultiPolygon
 from django.core.management import CommandError, call_command
 
+import spatial
 from buurt import demo
 from buurt.models import Neighbourhood, Organisation
-from maps import spatial
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,8 @@ from django.utils import translation
 
 from buurt import selectors
 from buurt.models import Organisation
-from maps import assets, rendering
+from maps import rendering
+from spatial import assets
 from tests.factories import NeighbourhoodFactory, OrganisationFactory, box
 
 pytestmark = pytest.mark.django_db

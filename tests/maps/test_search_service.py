@@ -6,8 +6,8 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
+import spatial
 from buurt.models import Organisation
-from maps import spatial
 from maps.search import registry, service
 from maps.search.organisations import OrganisationSource
 from maps.search.params import FilterUnit, parse_search

@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
+import spatial
 from buurt.models import Organisation
-from maps import spatial
 from maps.search import service
 from tests.buurt.gazetteer_data import load_gazetteer
 from tests.factories import NeighbourhoodFactory, OrganisationFactory, box

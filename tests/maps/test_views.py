@@ -5,7 +5,7 @@ from django.contrib.gis.geos import Point
 from django.urls import reverse
 
 from buurt.models import Organisation
-from maps import assets
+from spatial import assets
 from tests.factories import NeighbourhoodFactory, OrganisationFactory, box
 
 pytestmark = pytest.mark.django_db

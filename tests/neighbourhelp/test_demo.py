@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from maps import spatial
+import spatial
 from neighbourhelp.models import HelpOffer, HelpRequest
 
 pytestmark = pytest.mark.django_db

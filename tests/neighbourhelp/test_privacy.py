@@ -12,9 +12,9 @@ from django.core import mail
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+import spatial
 from activities.models import Activity
 from buurt.models import Neighbourhood, Organisation
-from maps import spatial
 from moderation.states import ModerationState
 from neighbourhelp import services
 from neighbourhelp.models import HelpOffer, HelpRequest

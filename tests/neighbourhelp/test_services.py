@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from maps import spatial
+import spatial
 from moderation.states import ModerationState
 from neighbourhelp import selectors, services
 from neighbourhelp.models import HelpMatch, HelpOffer, HelpRequest

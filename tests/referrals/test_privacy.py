@@ -110,7 +110,7 @@ def test_companion_suggestions_depend_on_the_helpers_public_cell_only():
     differed at 21 of these 60 places (measured before the fix)."""
     from django.contrib.gis.geos import Point
 
-    from maps import spatial
+    import spatial
     from referrals.selectors import companion_choices
 
     centre = spatial.coarsen(Point(3.7253, 51.0448, srid=4326))

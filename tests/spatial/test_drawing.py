@@ -1,8 +1,8 @@
-"""The helpers in maps.spatial that prepare geometry for drawing on a Leaflet map."""
+"""The helpers in spatial that prepare geometry for drawing on a Leaflet map."""
 
 from django.contrib.gis.geos import Point
 
-from maps import spatial
+import spatial
 from tests.factories import KORENMARKT, box
 
 STATION_DAMPOORT = Point(3.7404, 51.0563, srid=4326)

@@ -17,7 +17,7 @@ OPENLAYERS_CSS = "vendor/ol-10.11.0/ol.css"
 # Our own code on top of Leaflet: marker and area layers built from JSON, and their styles.
 MAP_JS = "maps/map.js"
 MAP_CSS = "maps/map.css"
-# Starts the admin's OpenLayers map widget (maps/widgets.py) without an inline script.
+# Starts the admin's OpenLayers map widget (spatial/widgets.py) without an inline script.
 MAP_WIDGET_JS = "maps/map-widget.js"
 # The search page's map: searched place, radius, results inline or by bounding box.
 SEARCH_MAP_JS = "maps/search-map.js"

@@ -1,7 +1,7 @@
 """The admin's map widget, loading OpenLayers from our static files and tiles from our server.
 
 Django's OSMWidget pulls OpenLayers from cdn.jsdelivr.net and tiles from openstreetmap.org, and
-starts with an inline script; this one uses the vendored copy (see maps/assets.py), the tiles of
+starts with an inline script; this one uses the vendored copy (see spatial/assets.py), the tiles of
 settings.MAP_TILE_URL, and maps/map-widget.js, which reads its options from the markup.
 """
 
@@ -14,7 +14,7 @@ from . import assets
 
 
 class LocalOSMWidget(OSMWidget):
-    template_name = "maps/widgets/openlayers-local.html"
+    template_name = "spatial/widgets/openlayers-local.html"
     default_lon = settings.MAP_DEFAULT_CENTER[1]
     default_lat = settings.MAP_DEFAULT_CENTER[0]
     default_zoom = 13

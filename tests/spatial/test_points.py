@@ -11,8 +11,8 @@ from django.contrib.gis.geos import Point
 from hypothesis import given
 from hypothesis import strategies as st
 
+import spatial
 from buurt.models import Neighbourhood, Organisation
-from maps import spatial
 from tests.factories import KORENMARKT, NeighbourhoodFactory, OrganisationFactory, box
 
 pytestmark = pytest.mark.django_db

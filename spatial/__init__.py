@@ -10,7 +10,7 @@ take and return metres and hide the rest:
 - Grid snapping (coarsening) happens in EPSG:3035, the European equal-area projection in
   metres, never by converting metres to degrees by hand.
 
-Callers import the package (`from maps import spatial`); the modules are:
+Callers import the package (`import spatial`); the modules are:
 points (validation, boxes, distances, no SQL), reproject (other coordinate systems),
 geometry (maps, Voronoi cells, point-in-area in memory), queries (simple spatial conditions,
 bulk-load SQL) and nearest (the search's radius queries through the spatial index).

@@ -9,9 +9,9 @@ from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
+import spatial
 from activities.models import Activity
 from buurt.models import Organisation
-from maps import spatial
 from neighbourhelp.models import HelpOffer
 from tests.factories import ActivityFactory, OrganisationFactory
 from tests.maps.search_places import HOME, crowd, offset, offsets

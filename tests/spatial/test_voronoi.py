@@ -9,8 +9,8 @@ import random
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 
+import spatial
 from buurt.models import Neighbourhood
-from maps import spatial
 from tests.factories import KORENMARKT, NeighbourhoodFactory
 
 pytestmark = pytest.mark.django_db
