@@ -7,6 +7,7 @@ commits (transaction=True) so that the e-mails go out inside the request, as in 
 """
 
 import datetime
+import logging
 import threading
 import time
 
@@ -22,6 +23,7 @@ from accounts import services as accounts_services
 from accounts.models import Invitation, User
 from activities import notifications as activity_notifications
 from activities import services as activity_services
+from core import mail
 from core.mail import breaker_for
 from neighbourhelp import services as help_services
 from referrals import services as referral_services
@@ -34,14 +36,23 @@ from tests.silent_server import SilentServer
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 TIMEOUT = 1  # EMAIL_TIMEOUT in these tests, seconds
-# One wait on the mail server and the work of the request; Celery's inline retries (6 tries)
-# or one wait per e-mail would take far longer.
-ONE_WAIT = TIMEOUT + 1.5
+# Far below a hang (no timeout: until gunicorn kills the worker at 30 s) and Celery's inline
+# retries (6 waits), yet loose enough for a loaded machine: the precise claim, one wait, is
+# made by counting connections (waited_once), not by the clock.
+NOT_A_HANG = 5 * TIMEOUT + 3
+
+
+def waited_once(server, seconds: float) -> bool:
+    """The request tried the mail server exactly once (each try waits EMAIL_TIMEOUT at most)
+    and did not hang."""
+    return len(server.connections) == 1 and seconds < NOT_A_HANG
 
 
 @pytest.fixture
 def hung_mail_server(settings):
     with SilentServer() as server:
+        # A breaker left open by an earlier test on a reused port would skip this server.
+        mail._breakers.clear()
         settings.EMAIL_BACKEND = "core.mail.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
         settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
@@ -64,6 +75,7 @@ def test_every_mail_waits_at_most_email_timeout():
 def test_sign_up_and_password_reset_answer_when_the_mail_server_hangs(
     client, hung_mail_server, caplog
 ):
+    caplog.set_level(logging.WARNING, logger="core.outages")
     response, seconds = timed(
         lambda: client.post(
             reverse("account_signup"),
@@ -72,20 +84,21 @@ def test_sign_up_and_password_reset_answer_when_the_mail_server_hangs(
     )
     assert response.status_code == 302
     assert hung_mail_server.connected.is_set()  # it did try to send
-    assert seconds < ONE_WAIT
+    assert waited_once(hung_mail_server, seconds)
     assert User.objects.filter(email="nieuw@example.org").exists()
     assert f"Mail server 127.0.0.1:{hung_mail_server.port} unavailable" in caplog.text  # logged
 
     client.logout()
     UserFactory(email="bestaand@example.org")
     hung_mail_server.connected.clear()
+    hung_mail_server.connections.clear()
     breaker_for("127.0.0.1", hung_mail_server.port).reset()  # or it would not even be tried
     response, seconds = timed(
         lambda: client.post(reverse("account_reset_password"), {"email": "bestaand@example.org"})
     )
     assert response.status_code == 302
     assert hung_mail_server.connected.is_set()
-    assert seconds < ONE_WAIT
+    assert waited_once(hung_mail_server, seconds)
 
 
 def test_an_invitation_is_saved_when_the_mail_server_hangs(hung_mail_server):
@@ -100,7 +113,7 @@ def test_an_invitation_is_saved_when_the_mail_server_hangs(hung_mail_server):
             invited_by=admin,
         )
     )
-    assert seconds < ONE_WAIT
+    assert waited_once(hung_mail_server, seconds)
     assert hung_mail_server.connected.is_set()
     assert Invitation.objects.filter(pk=invitation.pk).exists()
 
@@ -113,7 +126,7 @@ def test_asking_a_helper_is_saved_when_the_mail_server_hangs(hung_mail_server):
             request=item, offer=made_offer(), actor=item.requester
         )
     )
-    assert seconds < ONE_WAIT
+    assert waited_once(hung_mail_server, seconds)
     assert match.pk
     assert hung_mail_server.connected.is_set()
 
@@ -124,7 +137,7 @@ def test_a_referral_waits_once_for_all_its_mails_and_shows_them_as_not_sent(hung
 
     made, seconds = timed(lambda: referral(to=organisation))
 
-    assert seconds < ONE_WAIT  # the second e-mail does not wait again (core.mail)
+    assert waited_once(hung_mail_server, seconds)  # not once per e-mail (core.mail)
     assert Referral.objects.filter(pk=made.pk).exists()
     notifications = list(made.notifications.all())
     assert len(notifications) == 2
@@ -177,7 +190,7 @@ def test_the_outbox_holds_no_transaction_while_the_mail_server_hangs(settings, m
         notification,
     )
 
-    assert seconds < 1
+    assert seconds < 2  # a write blocked by the sender would wait out its 3 s timeout
     notification.refresh_from_db()
     # Still waiting in the outbox, to be tried again by the task's retries or the beat sweep.
     assert (notification.status, notification.attempts) == ("pending", 1)
@@ -195,6 +208,6 @@ def test_reminders_hold_no_transaction_while_the_mail_server_hangs(settings, mai
 
     seconds = write_while_sending(settings, activity_notifications.reminders_send, registration)
 
-    assert seconds < 1
+    assert seconds < 2  # as above
     registration.refresh_from_db()
     assert registration.reminded_at is None  # given back: the next run tries again
