@@ -1,8 +1,12 @@
-"""JSON API of the buurt app: address search (autocomplete, geocode, reverse)."""
+"""JSON API of the buurt app: address search (autocomplete, geocode, reverse).
+
+Each answer is written by the serializer the OpenAPI schema shows, so the documentation
+cannot drift from the answers.
+"""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -22,13 +26,15 @@ class CandidateSerializer(serializers.Serializer):
     source = serializers.CharField(help_text="The geocoder that found it.")
 
 
-ErrorSerializer = inline_serializer(
-    "AddressSearchError",
-    {
-        "detail": serializers.CharField(),
-        "suggestions": serializers.ListField(child=serializers.CharField()),
-    },
-)
+class AddressCandidatesSerializer(serializers.Serializer):
+    """The places found, best first, from Candidate.as_dict()s."""
+
+    results = CandidateSerializer(many=True)
+
+
+class AddressSearchErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    suggestions = serializers.ListField(child=serializers.CharField())
 
 
 class QueryInput(serializers.Serializer):
@@ -42,9 +48,14 @@ class QueryInput(serializers.Serializer):
     limit = serializers.IntegerField(required=False, min_value=1, max_value=20, default=8)
 
 
-def _bad_request(detail: str, suggestions=()) -> Response:
+def _error(detail: str, suggestions=(), *, code=status.HTTP_400_BAD_REQUEST) -> Response:
+    body = AddressSearchErrorSerializer({"detail": detail, "suggestions": suggestions}).data
+    return Response(body, status=code)
+
+
+def _candidates(candidates) -> Response:
     return Response(
-        {"detail": detail, "suggestions": list(suggestions)}, status=status.HTTP_400_BAD_REQUEST
+        AddressCandidatesSerializer({"results": [c.as_dict() for c in candidates]}).data
     )
 
 
@@ -53,13 +64,13 @@ def _input(request) -> tuple[str, int] | Response:
     if data.is_valid():
         return data.validated_data["q"], data.validated_data["limit"]
     if "limit" in data.errors:
-        return _bad_request(_("The number of results must be between 1 and 20."))
+        return _error(_("The number of results must be between 1 and 20."))
     try:  # what is wrong with the text, in the geocoder's words
         clean_query(request.query_params.get("q", ""))
     except geocoding.GeocodeInputError as exc:
-        return _bad_request(str(exc))
+        return _error(str(exc))
     # Longer than MAX_LENGTH before its spaces are collapsed.
-    return _bad_request(_("An address is at most %(max)d characters long.") % {"max": MAX_LENGTH})
+    return _error(_("An address is at most %(max)d characters long.") % {"max": MAX_LENGTH})
 
 
 # Answers of text that names no place, as the descriptions list them (tests/api/
@@ -84,10 +95,10 @@ class AddressAutocompleteApi(APIView):
     @extend_schema(
         parameters=[QueryInput],
         responses={
-            200: inline_serializer(
-                "AddressAutocomplete", {"results": CandidateSerializer(many=True)}
+            200: AddressCandidatesSerializer,
+            400: OpenApiResponse(
+                AddressSearchErrorSerializer, description="Text that cannot be searched."
             ),
-            400: OpenApiResponse(ErrorSerializer, description="Text that cannot be searched."),
         },
         description=f"Suggestions while typing (at most {MAX_LENGTH} characters). "
         "An empty list means nothing matches yet." + _rules(),
@@ -100,10 +111,8 @@ class AddressAutocompleteApi(APIView):
         try:
             candidates = geocoding.autocomplete(text, limit=limit)
         except geocoding.GeocodeInputError as exc:
-            return _bad_request(str(exc))
-        return Response(
-            {"results": CandidateSerializer([c.as_dict() for c in candidates], many=True).data}
-        )
+            return _error(str(exc))
+        return _candidates(candidates)
 
 
 class AddressGeocodeApi(APIView):
@@ -114,11 +123,14 @@ class AddressGeocodeApi(APIView):
     @extend_schema(
         parameters=[QueryInput],
         responses={
-            200: inline_serializer("AddressGeocode", {"results": CandidateSerializer(many=True)}),
+            200: AddressCandidatesSerializer,
             400: OpenApiResponse(
-                ErrorSerializer, description="Text that cannot be searched or was not found."
+                AddressSearchErrorSerializer,
+                description="Text that cannot be searched or was not found.",
             ),
-            503: OpenApiResponse(ErrorSerializer, description="A remote geocoder is down."),
+            503: OpenApiResponse(
+                AddressSearchErrorSerializer, description="A remote geocoder is down."
+            ),
         },
         description="The best places for the text, best first."
         + _rules(
@@ -135,14 +147,11 @@ class AddressGeocodeApi(APIView):
         try:
             candidates = geocoding.geocode(text, limit=limit)
         except geocoding.GeocodeInputError as exc:
-            return _bad_request(str(exc))
+            return _error(str(exc))
         except geocoding.GeocoderUnavailable:
-            return Response(
-                {
-                    "detail": _("Address search is not available now; try again later."),
-                    "suggestions": [],
-                },
-                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            return _error(
+                _("Address search is not available now; try again later."),
+                code=status.HTTP_503_SERVICE_UNAVAILABLE,
             )
         if not candidates:
             suggestions = geocoding.suggestions(text)
@@ -152,10 +161,8 @@ class AddressGeocodeApi(APIView):
                 if suggestions
                 else _("We could not find this address.")
             )
-            return _bad_request(detail, suggestions)
-        return Response(
-            {"results": CandidateSerializer([c.as_dict() for c in candidates], many=True).data}
-        )
+            return _error(detail, suggestions)
+        return _candidates(candidates)
 
 
 def _coordinate(name: str, limit: int, message: str) -> serializers.FloatField:
@@ -182,6 +189,19 @@ class ReverseInput(serializers.Serializer):
     lon = _coordinate("Longitude", 180, gettext_lazy("Longitude must be between -180 and 180."))
 
 
+class ReverseNeighbourhoodSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class AddressReverseSerializer(serializers.Serializer):
+    """What buurt.geocoding.chain.reverse_geocode() found."""
+
+    neighbourhood = ReverseNeighbourhoodSerializer(allow_null=True)
+    address = serializers.CharField(allow_null=True)
+    distance_m = serializers.FloatField(allow_null=True)
+
+
 class AddressReverseApi(APIView):
     """A point -> its neighbourhood and the nearest address (within 250 m)."""
 
@@ -190,34 +210,13 @@ class AddressReverseApi(APIView):
     @extend_schema(
         parameters=[ReverseInput],
         responses={
-            200: inline_serializer(
-                "AddressReverse",
-                {
-                    "neighbourhood": inline_serializer(
-                        "ReverseNeighbourhood",
-                        {"code": serializers.CharField(), "name": serializers.CharField()},
-                        allow_null=True,
-                    ),
-                    "address": serializers.CharField(allow_null=True),
-                    "distance_m": serializers.FloatField(allow_null=True),
-                },
-            ),
-            400: OpenApiResponse(ErrorSerializer),
+            200: AddressReverseSerializer,
+            400: OpenApiResponse(AddressSearchErrorSerializer),
         },
     )
     def get(self, request):
         data = ReverseInput(data=request.query_params)
         if not data.is_valid():
-            return _bad_request(next(iter(data.errors.values()))[0])
+            return _error(next(iter(data.errors.values()))[0])
         point = spatial.make_point(**data.validated_data)
-        found = reverse_geocode(point)
-        neighbourhood = found["neighbourhood"]
-        return Response(
-            {
-                "neighbourhood": {"code": neighbourhood.code, "name": neighbourhood.name}
-                if neighbourhood
-                else None,
-                "address": found["address"],
-                "distance_m": found["distance_m"],
-            }
-        )
+        return Response(AddressReverseSerializer(reverse_geocode(point)).data)

@@ -43,7 +43,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "rest_framework",
-    "rest_framework_gis",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "allauth",
@@ -307,6 +306,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # The default hook, then the 429 (and Retry-After) of every throttled operation.
+    # GeoJSON's `type` members (maps.api.serializers.ConstantField), one enum each.
+    "ENUM_NAME_OVERRIDES": {
+        "GeoJSONPointType": ["Point"],
+        "GeoJSONFeatureType": ["Feature"],
+        "GeoJSONFeatureCollectionType": ["FeatureCollection"],
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.document_throttling",

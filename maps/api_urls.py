@@ -1,10 +1,10 @@
 from django.urls import path
 
-from . import api
+from .api.search import SearchApi, SearchBBoxApi
 
 app_name = "maps-api"
 
 urlpatterns = [
-    path("search/", api.SearchApi.as_view(), name="search"),
-    path("search/bbox/", api.SearchBBoxApi.as_view(), name="search-bbox"),
+    path("search/", SearchApi.as_view(), name="search"),
+    path("search/bbox/", SearchBBoxApi.as_view(), name="search-bbox"),
 ]

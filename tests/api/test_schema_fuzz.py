@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from maps.api import _DATE_PATTERN
+from maps.api.schema import DATE_PATTERN
 from maps.search.params import FIRST_YEAR, LAST_YEAR
 from tests.factories import KORENMARKT
 
@@ -120,7 +120,7 @@ def test_every_request_the_schema_allows_is_answered_as_documented(schema, path,
 
 
 def test_the_date_pattern_follows_the_years():
-    pattern = re.compile(_DATE_PATTERN)
+    pattern = re.compile(DATE_PATTERN)
     assert pattern.match(f"{FIRST_YEAR}-01-01")
     assert pattern.match(f"{LAST_YEAR}-12-31")
     assert not pattern.match(f"{FIRST_YEAR - 1}-12-31")
@@ -143,7 +143,7 @@ def test_the_schema_states_the_limits(client):
     assert parameter(search, "no_dutch")["schema"] == {"type": "boolean"}
     assert "enum" in parameter(search, "language")["schema"]["items"]
     assert parameter(search, "lat")["schema"]["minimum"] == 49.0
-    assert parameter(search, "date_from")["schema"]["pattern"] == _DATE_PATTERN
+    assert parameter(search, "date_from")["schema"]["pattern"] == DATE_PATTERN
     assert "404" in paths[search]["get"]["responses"]
     unknown = client.get(search, {"lat": 51.05, "lon": 3.72, "format": "xml"})
     assert unknown.status_code == 404

@@ -195,7 +195,7 @@ def test_the_endpoints_are_documented(client):
     names = {p["name"] for p in search["parameters"]}
     assert {"address", "lat", "lon", "radius", "category", "access", "page"} <= names
     assert "bbox" in {p["name"] for p in paths["/api/search/bbox/"]["get"]["parameters"]}
-    collection = schema.json()["components"]["schemas"]["_SearchCollection"]
+    collection = schema.json()["components"]["schemas"]["SearchCollection"]
     assert collection["properties"]["count_is_lower_bound"]["type"] == "boolean"
     assert "1000" in collection["properties"]["count_is_lower_bound"]["description"]
     assert client.get(reverse("api-docs")).status_code == 200

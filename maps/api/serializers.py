@@ -1,0 +1,249 @@
+"""The search API's answers: each serializer both writes its part of the answer and is what
+the OpenAPI schema shows, so the documentation cannot drift from the answers.
+
+GeoJSON per RFC 7946: [longitude, latitude] in EPSG:4326. The search results are
+dataclasses of several kinds, not rows of one model, so these are plain DRF serializers
+rather than drf-gis's GeoFeatureModelSerializer (which needs a model, puts `id` before
+`type` and takes the id out of the properties).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from rest_framework import serializers
+
+from maps.search import service
+
+COORDINATE_DECIMALS = 6  # about 0.1 m
+MAP_COORDINATE_DECIMALS = 5  # about 1 m: enough for a marker, and a lighter map layer
+
+
+class ConstantField(serializers.Field):
+    """A member that is always the same string, as GeoJSON's `type`."""
+
+    def __init__(self, value: str, **kwargs):
+        self.value = value
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, _instance) -> str:
+        return self.value
+
+
+class _ConstantFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = ConstantField
+
+    def map_serializer_field(self, auto_schema, direction):
+        # A one-value enum: OpenAPI 3.0 has no `const`. Named in ENUM_NAME_OVERRIDES.
+        return {"type": "string", "enum": [self.target.value]}
+
+
+class CoordinatesField(serializers.ListField):
+    """[longitude, latitude] of an EPSG:4326 point, rounded to `decimals` places."""
+
+    child = serializers.FloatField()
+
+    def __init__(self, *, decimals: int = COORDINATE_DECIMALS, **kwargs):
+        self.decimals = decimals
+        kwargs.setdefault("help_text", f"[lon, lat], EPSG:4326 degrees to {decimals} decimals.")
+        super().__init__(min_length=2, max_length=2, **kwargs)
+
+    def to_representation(self, point) -> list[float]:
+        return [round(point.x, self.decimals), round(point.y, self.decimals)]
+
+
+class IsoDateTimeField(serializers.DateTimeField):
+    """ISO 8601 with the value's own offset (UTC as the database gives it: "+00:00"), where
+    DRF's field would convert to TIME_ZONE and write "Z"."""
+
+    def to_representation(self, value) -> str | None:
+        return value.isoformat() if value else None
+
+
+class AbsoluteUrlField(serializers.URLField):
+    """A path on this site, answered as an absolute URL for the request's host."""
+
+    def to_representation(self, value: str) -> str:
+        return self.context["request"].build_absolute_uri(value)
+
+
+# --- GeoJSON ---------------------------------------------------------------------------------
+
+
+class PointSerializer(serializers.Serializer):
+    """A GeoJSON Point geometry from an EPSG:4326 GEOS point."""
+
+    type = ConstantField("Point")
+    coordinates = CoordinatesField(source="*")
+
+
+class MapPointSerializer(PointSerializer):
+    coordinates = CoordinatesField(source="*", decimals=MAP_COORDINATE_DECIMALS)
+
+
+class FlagSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
+class SearchPropertiesSerializer(serializers.Serializer):
+    """A search result's properties: all the search page shows of it."""
+
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    # The kind-qualified key again, not the row's number: numbers repeat across kinds
+    # (organisation 3, help offer 3), and GDAL reads a property "id" as the feature id.
+    id = serializers.CharField(
+        source="key",
+        help_text='The feature\'s id: its kind and number ("organisations-3"), unique in the '
+        "collection.",
+    )
+    title = serializers.CharField()
+    url = AbsoluteUrlField(help_text="The detail page.")
+    distance_m = serializers.IntegerField(
+        allow_null=True, help_text="Metres from the searched place (rounded up when approximate)."
+    )
+    walking_minutes = serializers.IntegerField(allow_null=True)
+    approximate = serializers.BooleanField(
+        help_text="A private location: point coarsened, distance rounded up."
+    )
+    category = serializers.CharField()
+    category_label = serializers.CharField()
+    next_occurrence = IsoDateTimeField(allow_null=True)
+    when = serializers.CharField(
+        source="when_text", help_text="Opening hours or schedule, as written."
+    )
+    cost = serializers.CharField()
+    cost_label = serializers.CharField()
+    flags = FlagSerializer(many=True)
+    address = serializers.CharField()
+    phone = serializers.CharField()
+    languages = serializers.ListField(child=serializers.CharField())
+
+
+class SearchFeatureSerializer(serializers.Serializer):
+    """A search result (maps.search.registry.SearchResult) as a GeoJSON Feature."""
+
+    type = ConstantField("Feature")
+    id = serializers.CharField(source="key", help_text='Kind and number: "organisations-3".')
+    geometry = PointSerializer(source="point")
+    properties = SearchPropertiesSerializer(source="*")
+
+
+class MapPropertiesSerializer(serializers.Serializer):
+    """What a marker and its popup need: the kind is the start of the id, and the map has
+    the categories' names already."""
+
+    title = serializers.CharField()
+    url = serializers.CharField(help_text="Path of the detail page on this site.")
+    category = serializers.CharField()
+    distance_m = serializers.IntegerField(allow_null=True)
+    distance_text = serializers.SerializerMethodField(
+        help_text='"650 m, ±9 min walk"; empty without place.'
+    )
+
+    def get_distance_text(self, result) -> str:
+        from maps.templatetags.search_tags import distance_text, walking_text
+
+        if result.distance_m is None:
+            return ""
+        return f"{distance_text(result.distance_m)}, {walking_text(result.walking_minutes)}"
+
+
+class MapFeatureSerializer(serializers.Serializer):
+    """A lean GeoJSON Feature of a search result for the map layer."""
+
+    type = ConstantField("Feature")
+    id = serializers.CharField(source="key")
+    geometry = MapPointSerializer(source="point")
+    properties = MapPropertiesSerializer(source="*")
+
+
+class LocationSerializer(serializers.Serializer):
+    """The searched place (maps.search.service.Location)."""
+
+    label = serializers.CharField()
+    precision = serializers.ChoiceField(
+        choices=["address", "street", "postcode", "municipality", "point"],
+        help_text="How precisely the searched place is known.",
+    )
+    coordinates = CoordinatesField(source="point")
+
+
+class PageLinkField(serializers.URLField):
+    """The absolute URL of the next (`step` 1) or previous (-1) page of a SearchPage, or null
+    past the last or before the first (a page past the last still links to the one before)."""
+
+    def __init__(self, *, step: int, **kwargs):
+        self.step = step
+        super().__init__(source="*", read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, page: service.SearchPage) -> str | None:
+        number = page.params.page + self.step
+        if number > page.pages if self.step > 0 else number < 1:
+            return None
+        request = self.context["request"]
+        query = urlencode(page.params.query_items(page=number))
+        return request.build_absolute_uri(f"{request.path}?{query}")
+
+
+class SearchCollectionSerializer(serializers.Serializer):
+    """A page of results (maps.search.service.SearchPage) as a GeoJSON FeatureCollection.
+    Needs the request in its context (absolute URLs)."""
+
+    type = ConstantField("FeatureCollection")
+    features = SearchFeatureSerializer(many=True, source="results")
+    count = serializers.IntegerField(
+        help_text="Results in all pages: every match, or, when count_is_lower_bound is true, "
+        "the matches counted (the nearest)."
+    )
+    count_is_lower_bound = serializers.BooleanField(
+        help_text="Counting stopped, so more may match further away: it stops after "
+        f"{service.MAX_COUNTED} matches of a kind, and looks at no more than the nearest "
+        f"{service.MAX_COUNTED} places of each kind in the radius (those that pass the filters "
+        "are counted). Only the results counted are listed (pages past them are empty)."
+    )
+    page = serializers.IntegerField(source="params.page")
+    pages = serializers.IntegerField(help_text="Pages of the results listed.")
+    next = PageLinkField(step=1)
+    previous = PageLinkField(step=-1)
+    radius_m = serializers.IntegerField(source="params.radius_m")
+    location = LocationSerializer()
+
+
+class BBoxCollectionSerializer(serializers.Serializer):
+    """The results in a map's box as a GeoJSON FeatureCollection, from a mapping of the
+    `results` and `truncated` of maps.search.service.BBoxResults and the searched
+    `location` (None without one)."""
+
+    type = ConstantField("FeatureCollection")
+    features = MapFeatureSerializer(many=True, source="results")
+    truncated = serializers.BooleanField(help_text="More results than returned: zoom in.")
+    location = LocationSerializer(allow_null=True)
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    """A 400 or 503: the reason, and the reasons per parameter."""
+
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="The reasons per parameter; absent when the query string itself is refused "
+        "(too many parameters).",
+    )
+    suggestions = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Addresses that come close, for an address not found.",
+    )
+
+
+class NotFoundSerializer(serializers.Serializer):
+    """DRF's own 404 (an unknown `format`), for the schema."""
+
+    detail = serializers.CharField()
