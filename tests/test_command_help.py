@@ -4,7 +4,9 @@ import pytest
 from django.core.management import get_commands, load_command_class
 from django.utils import translation
 
-OUR_APPS = {"accounts", "buurt", "activities", "maps", "moderation", "core"}
+from tests.project import project_apps
+
+OUR_APPS = {app.name for app in project_apps()}
 COMMANDS = sorted((name, app) for name, app in get_commands().items() if app in OUR_APPS)
 
 

@@ -10,18 +10,10 @@ from django.urls import reverse
 from core.admin import ListedFiltersOnly
 from tests import factories
 from tests.neighbourhelp.helpers import made_offer
+from tests.project import project_apps
 from tests.referrals.helpers import referral
 
 pytestmark = pytest.mark.django_db
-
-PROJECT_APPS = {
-    "accounts",
-    "buurt",
-    "activities",
-    "moderation",
-    "neighbourhelp",
-    "referrals",
-}
 
 
 def polygon_around(point, half: float) -> str:
@@ -100,7 +92,7 @@ def test_every_admin_of_the_project_uses_the_filter_policy():
     ours = [
         model_admin
         for model, model_admin in admin.site._registry.items()
-        if model._meta.app_label in PROJECT_APPS
+        if model._meta.app_config in project_apps()
     ]
     assert len(ours) >= 10
     for model_admin in ours:
