@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -30,6 +32,24 @@ def _clear_cache():
     ContentType.objects.clear_cache()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A Redis for tests that talk to one: TEST_REDIS_URL, or under pytest-xdist a redis-server
+    of the worker's own. Workers must not share a database: cache.clear() on a Redis cache
+    empties all of it (FLUSHDB), which drops another worker's Celery queue and keys."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        yield os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+        return
+    from .celery_broker import RedisServer
+
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def test_healthz_reports_database_ok_and_eager_tasks(client, settings):
@@ -21,8 +20,8 @@ def test_healthz_reports_database_ok_and_eager_tasks(client, settings):
     assert response.json() == {"status": "ok", "database": "ok", "broker": "eager"}
 
 
-def test_healthz_reports_a_reachable_broker(client, settings):
-    settings.CELERY_BROKER_URL = REDIS_URL
+def test_healthz_reports_a_reachable_broker(client, settings, redis_url):
+    settings.CELERY_BROKER_URL = redis_url
     assert client.get("/healthz").json()["broker"] == "ok"
 
 

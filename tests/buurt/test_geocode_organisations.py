@@ -1,6 +1,5 @@
 """Organisations saved with an address are placed on the map by a Celery task."""
 
-import os
 import time
 import uuid
 
@@ -139,13 +138,12 @@ def test_a_task_for_an_organisation_placed_by_hand_meanwhile_changes_nothing(tmp
 
 
 @pytest.fixture
-def redis_broker():
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+def redis_broker(redis_url):
     try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+        redis.Redis.from_url(redis_url, socket_connect_timeout=1).ping()
     except redis.RedisError:
-        pytest.skip(f"no Redis at {url}")
-    with celery_broker(url) as queue:
+        pytest.skip(f"no Redis at {redis_url}")
+    with celery_broker(redis_url) as queue:
         yield queue
 
 

@@ -3,7 +3,6 @@
 No request leaves: `responses` refuses every URL that a test did not register."""
 
 import json
-import os
 import time
 
 import pytest
@@ -170,8 +169,7 @@ def test_nominatim_gets_at_most_one_request_per_second(settings, http):
     assert sent[2] - sent[1] >= 0.95
 
 
-def test_the_nominatim_slot_is_shared_through_redis(settings, http):
-    redis_url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+def test_the_nominatim_slot_is_shared_through_redis(settings, http, redis_url):
     prefix = f"buurtkaart-test-{time.monotonic_ns()}"
     settings.CACHES = {
         "default": {

@@ -19,8 +19,6 @@ from core.throttling import AnonRateThrottle, UserRateThrottle
 
 pytestmark = pytest.mark.django_db
 
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
 
 @pytest.fixture(autouse=True)
 def empty_cache():
@@ -61,11 +59,11 @@ def test_the_message_names_the_wait_in_words():
 
 
 @pytest.fixture
-def redis_cache(settings):
+def redis_cache(settings, redis_url):
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": TEST_REDIS_URL,
+            "LOCATION": redis_url,
             "KEY_PREFIX": "buurtkaart-test",
         }
     }
