@@ -13,9 +13,11 @@ take and return metres and hide the rest:
 Callers import the package (`import spatial`); the modules are:
 points (validation, boxes, distances, no SQL), reproject (other coordinate systems),
 geometry (maps, Voronoi cells, point-in-area in memory), queries (simple spatial conditions,
-bulk-load SQL) and nearest (the search's radius queries through the spatial index).
+bulk-load SQL), nearest (the search's radius queries through the spatial index), bulk (point
+upserts by the million) and text_search (typo-tolerant lookups: pg_trgm or LIKE).
 """
 
+from .bulk import PointUpsert
 from .geometry import (
     AreaLocator,
     extent,
@@ -60,7 +62,6 @@ from .queries import (
     distance_m,
     in_bbox,
     nearest,
-    point_from_columns_sql,
     point_from_lonlat_sql,
     spatialite_repair_indexes,
     with_distance,
@@ -74,6 +75,7 @@ from .reproject import (
     source_srs,
     to_wgs84_multipolygon,
 )
+from .text_search import similar_text_candidates
 
 __all__ = [
     "BENELUX",
@@ -89,6 +91,7 @@ __all__ = [
     "BBox",
     "LonLatTransformer",
     "NearestRows",
+    "PointUpsert",
     "SpatialInputError",
     "bbox_around",
     "bbox_diagonal_m",
@@ -112,9 +115,9 @@ __all__ = [
     "nearest_tally",
     "occupied",
     "parse_bbox",
-    "point_from_columns_sql",
     "point_from_lonlat_sql",
     "scatter_points",
+    "similar_text_candidates",
     "source_srs",
     "spatialite_repair_indexes",
     "to_wgs84_multipolygon",

@@ -2,9 +2,10 @@
 
 Streets are found by key (see normalise.py): exactly, by prefix (b-tree index on both
 backends), then with typos. Typo candidates are every street of about the right length in the
-postcode or town typed; without one, on PostGIS the most similar by pg_trgm (GIN index), and
-elsewhere those holding a pigeonhole piece of the key (normalise.fuzzy_fragments). Either way
-the typing distance is then checked in Python, so both backends accept the same typos.
+postcode or town typed; without one, those spatial.similar_text_candidates finds with the
+backend's index (the most similar by pg_trgm on PostGIS, those holding a pigeonhole piece of
+the key elsewhere: normalise.fuzzy_fragments). Either way the typing distance is then checked
+in Python, so both backends accept the same typos.
 """
 
 from __future__ import annotations
@@ -12,9 +13,7 @@ from __future__ import annotations
 import functools
 
 from django.contrib.gis.geos import Point
-from django.contrib.postgres.lookups import TrigramSimilar
-from django.db import connection
-from django.db.models import F, Func, Q, Value
+from django.db.models import F, Func, Q
 from django.db.models.functions import Length
 
 import spatial
@@ -151,27 +150,14 @@ def _typo_candidates(key: str, scope: Q | None, edits: int) -> list[Street]:
                 | Q(key_alt_length__gte=low, key_alt_length__lte=high)
             )[:MAX_FRAGMENT_ROWS]
         )
-    if connection.vendor == "postgresql":
-        # pg_trgm's % operator uses the GIN index; the best FUZZY_CANDIDATES by similarity
-        # are then checked by edit distance.
-        streets: dict[int, Street] = {}
-        for field in ("key", "key_alt"):
-            similarity = Func(F(field), Value(key), function="similarity")
-            queryset = (
-                Street.objects.filter(TrigramSimilar(F(field), Value(key)))
-                .annotate(similarity=similarity)
-                .order_by("-similarity")
-            )
-            for street in queryset[:FUZZY_CANDIDATES]:
-                streets[street.pk] = street
-        return list(streets.values())
-    fragments = fuzzy_fragments(key, edits=edits)
-    if not fragments:
-        return []
-    condition = Q()
-    for fragment in fragments:
-        condition |= Q(key__contains=fragment) | Q(key_alt__contains=fragment)
-    return list(Street.objects.filter(condition)[:MAX_FRAGMENT_ROWS])
+    return spatial.similar_text_candidates(
+        Street.objects.all(),
+        ("key", "key_alt"),
+        key,
+        fragments=fuzzy_fragments(key, edits=edits),
+        per_field=FUZZY_CANDIDATES,
+        max_rows=MAX_FRAGMENT_ROWS,
+    )
 
 
 def _typos(key: str, scope: Q | None, limit: int) -> list[StreetMatch]:

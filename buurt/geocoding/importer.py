@@ -2,11 +2,10 @@
 
 address_files.py reads the rows (BeST, BAG). Memory stays bounded: rows are read one by one
 and written in batches; only the street and postcode tables (thousands of rows, not
-millions) are kept in memory. On PostGIS the batches are COPYed into a temporary table and
-merged with one INSERT ... ON CONFLICT; elsewhere each batch is upserted with executemany.
-The whole import is one transaction: it lands entirely or not at all, and bad rows are
-counted and reported with their line numbers instead. Addresses that are no longer current
-are removed.
+millions) are kept in memory; addresses are written by spatial.PointUpsert, on each backend
+its fastest way. The whole import is one transaction: it lands entirely or not at all, and
+bad rows are counted and reported with their line numbers instead. Addresses that are no
+longer current are removed.
 """
 
 from __future__ import annotations
@@ -85,18 +84,9 @@ class Writer:
         self.street_sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
         self.postcodes: dict[str, dict] = {}
         self.removed = 0
-        self.postgres = connection.vendor == "postgresql"
-        self.staged = 0
-        if self.postgres:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "CREATE TEMPORARY TABLE address_staging ("
-                    " line integer, source_id varchar(100), street_id bigint,"
-                    " house_number varchar(20), number integer, house_key varchar(20),"
-                    " box varchar(20), box_key varchar(20), source varchar(20),"
-                    " status varchar(40), lon double precision, lat double precision"
-                    ") ON COMMIT DROP"
-                )
+        self.addresses = spatial.PointUpsert(
+            connection, Address._meta.db_table, self.ADDRESS_COLUMNS
+        )
 
     # streets
     def _street_ids(self, rows: list[AddressRow]) -> list[int]:
@@ -150,7 +140,6 @@ class Writer:
             self._count_postcode(row, lon, lat)
             records.append(
                 (
-                    row.line,
                     row.source_id,
                     street_id,
                     row.house_number[:20],
@@ -164,28 +153,7 @@ class Writer:
                     lat,
                 )
             )
-        if self.postgres:
-            with (
-                connection.cursor() as cursor,
-                cursor.copy(
-                    "COPY address_staging (line, source_id, street_id, house_number, number,"
-                    " house_key, box, box_key, source, status, lon, lat) FROM STDIN"
-                ) as copy,
-            ):
-                for record in records:
-                    copy.write_row(record)
-            self.staged += len(records)
-        else:
-            point = spatial.point_from_lonlat_sql(connection)
-            columns = ", ".join(self.ADDRESS_COLUMNS)
-            updates = ", ".join(f"{c} = excluded.{c}" for c in self.ADDRESS_COLUMNS[1:])
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"INSERT INTO buurt_address ({columns}, point)"
-                    f" VALUES ({', '.join(['%s'] * len(self.ADDRESS_COLUMNS))}, {point})"
-                    f" ON CONFLICT (source_id) DO UPDATE SET {updates}, point = excluded.point",
-                    [r[1:] for r in records],
-                )
+        self.addresses.add(records)
 
     def _count_postcode(self, row: AddressRow, lon: float, lat: float) -> None:
         entry = self.postcodes.get(row.postcode)
@@ -207,11 +175,7 @@ class Writer:
         """Remove addresses that are no longer current, at once (memory stays bounded)."""
         if not source_ids:
             return
-        if self.postgres and self.staged:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "DELETE FROM address_staging WHERE source_id = ANY(%s)", [source_ids]
-                )
+        self.addresses.discard(source_ids)
         deleted = Address.objects.filter(source_id__in=source_ids).delete()[1]
         self.removed += deleted.get(Address._meta.label, 0)
 
@@ -220,23 +184,7 @@ class Writer:
 
         Returns (addresses removed, streets touched).
         """
-        if self.postgres and self.staged:
-            columns = ", ".join(self.ADDRESS_COLUMNS)
-            updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in self.ADDRESS_COLUMNS[1:])
-            point = spatial.point_from_columns_sql(connection, "lon", "lat")
-            with connection.cursor() as cursor:
-                # DISTINCT ON: a source id twice in one file keeps its last row, as the
-                # SpatiaLite path does; ON CONFLICT may not touch one row twice.
-                cursor.execute(
-                    f"INSERT INTO buurt_address ({columns}, point)"
-                    f" SELECT DISTINCT ON (source_id) {columns}, {point}"
-                    f" FROM address_staging ORDER BY source_id, line DESC"
-                    f" ON CONFLICT (source_id) DO UPDATE SET {updates}, point = EXCLUDED.point"
-                )
-        if self.postgres:
-            with connection.cursor() as cursor:
-                # ON COMMIT DROP alone would keep it for a second import in one transaction.
-                cursor.execute("DROP TABLE address_staging")
+        self.addresses.finish()
         self._refresh_streets()
         self._refresh_postcodes()
         return self.removed, len(self.street_sums)
