@@ -6,6 +6,18 @@ from django.core.cache import cache
 from django.db import connection
 
 
+def pytest_configure(config):
+    """A SpatiaLite test database lives in memory, one per process (Django's default for SQLite),
+    said explicitly: pytest-django recognises only plain SQLite's engine and would otherwise
+    give each pytest-xdist worker the impossible path test_/abs/path.sqlite3_gw0."""
+    from django.conf import settings
+
+    for database in settings.DATABASES.values():
+        test = database.setdefault("TEST", {})
+        if database["ENGINE"].endswith("spatialite") and not test.get("NAME"):
+            test["NAME"] = ":memory:"
+
+
 @pytest.fixture
 def postgis_only():
     """Skip on backends without PostGIS features (decided by connection.features)."""
