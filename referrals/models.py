@@ -137,12 +137,8 @@ class Referral(models.Model):
     needs = CodeListField(_("looking for"), max_length=200)
     note = models.TextField(_("note for the association"), max_length=600, blank=True)
     consent_at = models.DateTimeField(_("consent given on"))
-    first_contact = models.CharField(
-        _("first contact"), max_length=20, choices=FirstContact.choices
-    )
-    give_back = models.CharField(
-        _("could give back"), max_length=20, choices=GiveBack.choices, blank=True
-    )
+    first_contact = models.CharField(_("first contact"), max_length=20, choices=FirstContact)
+    give_back = models.CharField(_("could give back"), max_length=20, choices=GiveBack, blank=True)
     companion_offer = models.ForeignKey(
         "neighbourhelp.HelpOffer",
         verbose_name=_("companion"),
