@@ -18,11 +18,12 @@ PG_URL ?= postgis://postgres@127.0.0.1:5432/buurtkaart
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 SPATIALITE_TEST_URL := spatialite:///$(CURDIR)/var/test.sqlite3
 
-.PHONY: help run test lint format migrate messages makemessages services vendor-assets clean
+.PHONY: help run test test-fast lint format migrate messages makemessages services vendor-assets clean
 
 help:
 	@echo "make run    install what is missing, migrate, load demo data, serve on 127.0.0.1:$(PORT)"
 	@echo "make test   install what is missing, start PostGIS + Redis, lint, run the suite twice"
+	@echo "make test-fast   the suite on SpatiaLite only, without the browser, on every CPU"
 	@echo "make lint   ruff check + format check"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -64,6 +65,12 @@ test: services $(STAMP) messages lint
 	@echo "== docker-compose.yml =="
 	@# docker-compose needs a .env with the required values: the test validates a copy in a tmp dir.
 	DEBUG=1 $(VENV)/bin/pytest -q tests/test_compose.py
+
+# Quick feedback while working; `make test` stays the gate. Each xdist worker has its own
+# in-memory test database and its own redis-server (tests/conftest.py: redis_url).
+test-fast: $(STAMP) messages
+	@scripts/ensure-debian-packages $(RUN_PACKAGES) redis-server
+	DEBUG=1 DATABASE_URL=$(SPATIALITE_TEST_URL) $(VENV)/bin/pytest -n auto --ignore=tests/e2e -q
 
 # Refresh static/vendor/ from the npm packages pinned in package-lock.json.
 vendor-assets:
