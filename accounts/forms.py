@@ -10,7 +10,7 @@ class WorkerRequestForm(forms.Form):
     profession = forms.ChoiceField(label=_("Profession"), choices=WorkerProfile.Profession.choices)
     employer = forms.ModelChoiceField(
         label=_("Employer organisation"),
-        queryset=Organisation.objects.published(),
+        queryset=Organisation.objects.public(),
         help_text=_("Is your employer not listed? Ask a moderator to add it first."),
     )
 

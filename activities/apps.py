@@ -19,7 +19,7 @@ class ActivitiesConfig(AppConfig):
         registry.register(
             Activity,
             authors=moderated.activity_authors,
-            public_queryset=lambda: Activity.objects.published(),
+            public_queryset=lambda: Activity.objects.public(include_cancelled=True),
             title=lambda activity: activity.title,
             text_fields=("title", "description", "cancel_notice", "welcome_person_name"),
             needs_review=services.activity_needs_review,

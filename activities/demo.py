@@ -80,7 +80,7 @@ def _next_weekday(today: datetime.date, weekday: int) -> datetime.date:
 def activities_demo_seed(*, today: datetime.date | None = None) -> int:
     """Up to five activities for each of the first demo organisations; returns how many."""
     today = today or timezone.localdate()
-    organisations = Organisation.objects.published().filter(is_demo=True).order_by("slug")
+    organisations = Organisation.objects.public().filter(is_demo=True).order_by("slug")
     count = 0
     for index, organisation in enumerate(organisations[:ORGANISATIONS]):
         for offset, (title, category, weekday, start, minutes, rule, extra) in enumerate(SPECS):

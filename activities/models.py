@@ -210,13 +210,6 @@ class Activity(PlacedAddress, AccessAndCost):
     def is_recurring(self) -> bool:
         return bool(self.rrule or self.extra_dates)
 
-    @property
-    def is_public(self) -> bool:
-        return (
-            self.status in (self.Status.PUBLISHED, self.Status.CANCELLED)
-            and self.moderation_state == ModerationState.APPROVED
-        )
-
     # The venue is part of the address: moving to another address places it again.
     address_fields = ("venue", *PlacedAddress.address_fields)
 

@@ -5,34 +5,41 @@ import datetime
 from django.db import models
 from django.utils import timezone
 
-from buurt.querysets import published_organisations_q
+from buurt.querysets import public_organisations_q
 from moderation.states import ModerationState
 
-PUBLIC_STATUSES = ("published", "cancelled")
 
-
-def public_activities_q(prefix: str = "") -> models.Q:
-    """Published (or cancelled, shown with its notice), approved, of a public organisation."""
+def public_activities_q(prefix: str = "", *, include_cancelled: bool = False) -> models.Q:
+    """Approved, of a public organisation and published; with `include_cancelled`, also those
+    cancelled after publication (their pages and feeds still show them, with a notice).
+    `prefix` reaches activities through a relation: "activity__"."""
+    statuses = ("published", "cancelled") if include_cancelled else ("published",)
     return models.Q(
         **{
-            f"{prefix}status__in": PUBLIC_STATUSES,
+            f"{prefix}status__in": statuses,
             f"{prefix}moderation_state": ModerationState.APPROVED,
         }
-    ) & published_organisations_q(f"{prefix}organisation__")
+    ) & public_organisations_q(f"{prefix}organisation__")
 
 
 class ActivityQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(public_activities_q())
+    def public(self, *, include_cancelled: bool = False):
+        """What anyone may see and join or be referred to: approved, published, of a public
+        organisation. Cancelled ones only with `include_cancelled` (pages, feeds, reports)."""
+        return self.filter(public_activities_q(include_cancelled=include_cancelled))
 
     def on_map(self):
-        """Published activities, not cancelled, at a venue with a point."""
-        return self.filter(public_activities_q(), status="published", point__isnull=False)
+        """Public activities (not cancelled) at a venue with a point."""
+        return self.public().filter(point__isnull=False)
 
 
 class OccurrenceQuerySet(models.QuerySet):
-    def public(self):
-        return self.filter(public_activities_q("activity__"))
+    def public(self, *, include_cancelled: bool = False):
+        """Dates of public activities. Cancelled ones, of the date or of its whole activity,
+        only with `include_cancelled`."""
+        if include_cancelled:
+            return self.filter(public_activities_q("activity__", include_cancelled=True))
+        return self.filter(public_activities_q("activity__"), is_cancelled=False)
 
     def upcoming(self, *, now: datetime.datetime | None = None):
         return self.filter(ends_at__gte=now or timezone.now())

@@ -60,7 +60,7 @@ def agenda_occurrences(
     filters: AgendaFilter, *, now: datetime.datetime | None = None
 ) -> QuerySet[Occurrence]:
     """Public occurrences still to come (or under way) that pass the filters, soonest first."""
-    activities = Activity.objects.published().filter(activity_filter_q(filters))
+    activities = Activity.objects.public(include_cancelled=True).filter(activity_filter_q(filters))
     return (
         Occurrence.objects.filter(activity__in=activities)
         .upcoming(now=now)
@@ -75,7 +75,7 @@ def feed_activities(filters: AgendaFilter) -> QuerySet[Activity]:
     series and the one-off activities of the last month onwards."""
     recent = timezone.now() - datetime.timedelta(days=30)
     return (
-        Activity.objects.published()
+        Activity.objects.public(include_cancelled=True)
         .filter(activity_filter_q(filters))
         .filter(~Q(rrule="") | Q(ends_at__gte=recent))
         .select_related("organisation")
@@ -91,7 +91,12 @@ def feed_activities(filters: AgendaFilter) -> QuerySet[Activity]:
 
 
 def activity_public(pk: int) -> Activity | None:
-    return Activity.objects.published().select_related("organisation").filter(pk=pk).first()
+    return (
+        Activity.objects.public(include_cancelled=True)
+        .select_related("organisation")
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def upcoming_occurrences(activity: Activity, *, limit: int = 12) -> list[Occurrence]:

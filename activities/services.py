@@ -226,7 +226,7 @@ def registration_create(
         occurrence = (
             Occurrence.objects.select_for_update()
             .filter(pk=occurrence_id)
-            .public()
+            .public(include_cancelled=True)
             .select_related("activity")
             .first()
         )

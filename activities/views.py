@@ -73,7 +73,7 @@ def agenda_ics(request):
 
 
 def organisation_ics(request, slug):
-    organisation = get_object_or_404(Organisation.objects.published(), slug=slug)
+    organisation = get_object_or_404(Organisation.objects.public(), slug=slug)
     activities = selectors.feed_activities(AgendaFilter(organisation=organisation.slug))
     return _ics(request, activities, organisation.name, organisation.slug)
 
@@ -152,7 +152,7 @@ def occurrence_register(request, pk):
 
 
 def _occurrence_activity_url(pk: int) -> str:
-    occurrence = Occurrence.objects.public().filter(pk=pk).first()
+    occurrence = Occurrence.objects.public(include_cancelled=True).filter(pk=pk).first()
     if occurrence is None:
         raise Http404
     return occurrence.activity.get_absolute_url()

@@ -14,21 +14,23 @@ class NeighbourhoodQuerySet(models.QuerySet):
         return self.filter(spatial.containing("boundary", point))
 
 
-def published_organisations_q(prefix: str = "") -> models.Q:
+def public_organisations_q(prefix: str = "") -> models.Q:
     """Published by its organisation and approved by moderation (not pending, hidden or
-    rejected). `prefix` reaches organisations through a relation: "organisations__"."""
+    rejected): what anyone may see. `prefix` reaches organisations through a relation:
+    "organisations__"."""
     return models.Q(
         **{f"{prefix}status": "published", f"{prefix}moderation_state": ModerationState.APPROVED}
     )
 
 
 class OrganisationQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(published_organisations_q())
+    def public(self):
+        """What anyone may see: published and approved."""
+        return self.filter(public_organisations_q())
 
     def on_map(self):
-        """Published organisations that have a point."""
-        return self.filter(published_organisations_q(), point__isnull=False)
+        """Public organisations that have a point."""
+        return self.public().filter(point__isnull=False)
 
     def near(self, point: Point, *, meters: float):
         """Within `meters` metres of the point, nearest first, with `distance` annotated."""

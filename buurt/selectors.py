@@ -3,7 +3,7 @@
 from django.db.models import Count
 
 from .models import Neighbourhood, Organisation
-from .querysets import published_organisations_q
+from .querysets import public_organisations_q
 
 
 def organisations_on_map():
@@ -16,7 +16,7 @@ def organisations_on_map():
 def organisation_detail(*, slug: str) -> Organisation:
     """A published organisation with its related lookups, or Organisation.DoesNotExist."""
     return (
-        Organisation.objects.published()
+        Organisation.objects.public()
         .select_related("neighbourhood")
         .prefetch_related("languages", "network_models")
         .get(slug=slug)
@@ -26,9 +26,7 @@ def organisation_detail(*, slug: str) -> Organisation:
 def neighbourhoods_with_counts():
     """All neighbourhoods with the number of published organisations in each."""
     return Neighbourhood.objects.annotate(
-        organisation_count=Count(
-            "organisations", filter=published_organisations_q("organisations__")
-        )
+        organisation_count=Count("organisations", filter=public_organisations_q("organisations__"))
     )
 
 
@@ -37,4 +35,4 @@ def neighbourhood_detail(*, code: str) -> Neighbourhood:
 
 
 def neighbourhood_organisations(*, neighbourhood: Neighbourhood):
-    return neighbourhood.organisations.published().order_by("name")
+    return neighbourhood.organisations.public().order_by("name")

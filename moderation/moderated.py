@@ -26,7 +26,7 @@ def organisation_needs_review(author, organisation: Organisation) -> bool:
 registry.register(
     Organisation,
     authors=organisation_authors,
-    public_queryset=lambda: Organisation.objects.published(),
+    public_queryset=lambda: Organisation.objects.public(),
     text_fields=("name", "description", "opening_hours"),
     needs_review=organisation_needs_review,
 )

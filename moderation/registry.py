@@ -5,7 +5,7 @@ A content app registers each public model once, from its AppConfig.ready():
     registry.register(
         Activity,
         authors=lambda activity: activity.organisation_admins(),
-        public_queryset=lambda: Activity.objects.published(),
+        public_queryset=lambda: Activity.objects.public(include_cancelled=True),
         needs_review=lambda author, activity: not activity.organisation.is_verified,
     )
 

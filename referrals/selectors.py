@@ -111,7 +111,7 @@ def companion_choices(organisation: Organisation, *, worker, limit: int = 10) ->
 
 def receiving_organisations(*, near=None, limit: int = 40):
     """Published organisations with someone to answer, nearest first when a point is given."""
-    queryset = Organisation.objects.published().filter(
+    queryset = Organisation.objects.public().filter(
         pk__in=Membership.objects.values("organisation_id")
     )
     if near is not None:

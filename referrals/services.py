@@ -52,7 +52,7 @@ class DeliveryFailed(Exception):
 def organisation_receives_referrals(organisation: Organisation) -> bool:
     """Only a published organisation with someone on Buurtkaart to answer."""
     return (
-        Organisation.objects.published().filter(pk=organisation.pk).exists()
+        Organisation.objects.public().filter(pk=organisation.pk).exists()
         and organisation.memberships.exists()
     )
 
@@ -81,10 +81,7 @@ def referral_create(
         raise ValidationError(_("This association does not receive referrals on Buurtkaart."))
     if activity is not None and (
         activity.organisation_id != organisation.pk
-        or not Activity.objects.published()
-        .filter(status="published")
-        .filter(pk=activity.pk)
-        .exists()
+        or not Activity.objects.public().filter(pk=activity.pk).exists()
     ):
         raise ValidationError({"activity": _("Choose an activity of this association.")})
     if companion_offer is not None and not companion_offer_usable(companion_offer, worker=worker):

@@ -30,7 +30,7 @@ def _start(request) -> dict:
     """Where a referral starts: an organisation, an activity or a help offer (the companion).
     Anything not public is 404, like its own page."""
     start = {"organisation": None, "activity": None, "offer": None}
-    organisations = Organisation.objects.published()
+    organisations = Organisation.objects.public()
     if slug := request.GET.get("organisation"):
         start["organisation"] = get_object_or_404(organisations, slug=slug)
     elif "organisation_id" in request.GET:
@@ -39,7 +39,7 @@ def _start(request) -> dict:
         )
     elif "activity" in request.GET:
         start["activity"] = get_object_or_404(
-            Activity.objects.published().filter(status="published").select_related("organisation"),
+            Activity.objects.public().select_related("organisation"),
             pk=_number(request, "activity"),
         )
         start["organisation"] = start["activity"].organisation
@@ -82,12 +82,7 @@ def referral_create(request):
             for c in selectors.companion_choices(organisation, worker=request.user)
         ]
     activities = (
-        list(
-            Activity.objects.published()
-            .filter(status="published")
-            .filter(organisation=organisation)
-            .order_by("title")
-        )
+        list(Activity.objects.public().filter(organisation=organisation).order_by("title"))
         if organisation is not None and offer is None
         else []
     )

@@ -12,7 +12,7 @@ def test_demo_activities_are_varied_and_idempotent():
         OrganisationFactory(is_demo=True)
     created = activities_demo_seed()
     assert created == Activity.objects.count() >= 7
-    activities = Activity.objects.published()
+    activities = Activity.objects.public()
     assert activities.filter(rrule="").exists()  # one-off
     assert activities.filter(rrule__contains="WEEKLY").exclude(exception_dates=[]).exists()
     assert activities.filter(rrule__contains="MONTHLY").exists()

@@ -82,7 +82,7 @@ def test_first_activity_of_an_unverified_organisation_waits_for_review():
     first = ActivityFactory(organisation=member.memberships.get().organisation, status="draft")
     services.activity_publish(activity=first, user=member)
     assert first.moderation_state == ModerationState.PENDING
-    assert not Activity.objects.published().exists()
+    assert not Activity.objects.public(include_cancelled=True).exists()
 
     first.moderation_state = ModerationState.APPROVED
     first.save()
@@ -95,7 +95,7 @@ def test_verified_organisation_publishes_at_once():
     member = MembershipFactory(organisation=OrganisationFactory(is_verified=True)).user
     activity = ActivityFactory(organisation=member.memberships.get().organisation, status="draft")
     services.activity_publish(activity=activity, user=member)
-    assert activity in Activity.objects.published()
+    assert activity in Activity.objects.public()
 
 
 def test_cancel_one_occurrence_and_duplicate():

@@ -50,6 +50,6 @@ def test_a_resident_reports_and_a_moderator_hides(
 
     organisation.refresh_from_db()
     assert organisation.moderation_state == ModerationState.HIDDEN
-    assert not Organisation.objects.published().exists()
+    assert not Organisation.objects.public().exists()
     assert page_errors == []
     assert all(url.startswith(live_server.url) for url in requested_urls), requested_urls

@@ -109,7 +109,7 @@ def test_names_are_never_written_as_markup():
 
 def test_city_map_has_a_marker_for_every_published_organisation(city):
     rows = layer_data(city, "addOrganisations")["organisations"]
-    published = Organisation.objects.published()
+    published = Organisation.objects.public()
     assert sorted(row[3] for row in rows) == sorted(o.get_absolute_url() for o in published)
     by_url = {row[3]: row for row in rows}
     dampoort = by_url[Organisation.objects.get(name=XSS).get_absolute_url()]

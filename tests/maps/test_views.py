@@ -118,7 +118,7 @@ def test_neighbourhood_page_lists_its_organisations(client, city, django_assert_
         response = client.get(neighbourhood.get_absolute_url())
     assert response.status_code == 200
     content = response.content.decode()
-    for organisation in neighbourhood.organisations.published():
+    for organisation in neighbourhood.organisations.public():
         assert f'<a href="{organisation.get_absolute_url()}">' in content
     for draft in neighbourhood.organisations.filter(status=Organisation.Status.DRAFT):
         assert draft.get_absolute_url() not in content

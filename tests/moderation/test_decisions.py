@@ -52,7 +52,7 @@ def test_approving_publishes_and_mails_the_reason_to_the_author(
 
     pending.refresh_from_db()
     assert pending.moderation_state == ModerationState.APPROVED
-    assert Organisation.objects.published().filter(pk=pending.pk).exists()
+    assert Organisation.objects.public().filter(pk=pending.pk).exists()
     assert (entry.action, entry.actor, entry.actor_repr, entry.target) == (
         AuditEntry.Action.APPROVE,
         moderator,
@@ -76,7 +76,7 @@ def test_rejecting_needs_a_reason_that_is_mailed(pending, author, decide, mailou
 
     pending.refresh_from_db()
     assert pending.moderation_state == ModerationState.REJECTED
-    assert not Organisation.objects.published().filter(pk=pending.pk).exists()
+    assert not Organisation.objects.public().filter(pk=pending.pk).exists()
     [message] = mailoutbox
     assert message.to == [author.email]
     assert "was not approved" in message.subject

@@ -36,7 +36,7 @@ def withheld(neighbourhood):
 
 
 def test_published_and_on_map_show_only_approved_organisations(approved, withheld):
-    assert list(Organisation.objects.published()) == [approved]
+    assert list(Organisation.objects.public()) == [approved]
     assert list(Organisation.objects.on_map()) == [approved]
     assert list(selectors.organisations_on_map()) == [approved]
 
@@ -63,7 +63,7 @@ def test_the_city_map_and_neighbourhood_page_leave_them_out(client, neighbourhoo
 
 def test_a_draft_stays_unpublished_even_when_approved():
     OrganisationFactory(status=Organisation.Status.DRAFT)
-    assert not Organisation.objects.published().exists()
+    assert not Organisation.objects.public().exists()
 
 
 def test_organisations_from_the_admin_and_the_seed_are_approved():

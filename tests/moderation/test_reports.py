@@ -30,7 +30,7 @@ def test_three_reports_from_different_accounts_hide_the_item(
         report(reporters[1], organisation, reason=Report.Reason.SPAM)
     organisation.refresh_from_db()
     assert organisation.moderation_state == ModerationState.APPROVED
-    assert Organisation.objects.published().filter(pk=organisation.pk).exists()
+    assert Organisation.objects.public().filter(pk=organisation.pk).exists()
     assert mailoutbox == []
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -38,7 +38,7 @@ def test_three_reports_from_different_accounts_hide_the_item(
 
     organisation.refresh_from_db()
     assert organisation.moderation_state == ModerationState.HIDDEN
-    assert not Organisation.objects.published().filter(pk=organisation.pk).exists()
+    assert not Organisation.objects.public().filter(pk=organisation.pk).exists()
     entry = AuditEntry.objects.get()
     assert (entry.action, entry.actor, entry.target) == ("auto_hide", None, organisation)
     [mail] = mailoutbox

@@ -25,7 +25,7 @@ def test_a_residents_organisation_waits_in_the_queue_and_they_become_its_admin()
 
     organisation.refresh_from_db()
     assert organisation.moderation_state == ModerationState.PENDING
-    assert not Organisation.objects.published().exists()
+    assert not Organisation.objects.public().exists()
     membership = Membership.objects.get(organisation=organisation)
     assert (membership.user, membership.role) == (resident, Membership.Role.ADMIN)
     assert [item.obj for item in selectors.moderation_queue().pending] == [organisation]
@@ -40,13 +40,13 @@ def test_the_author_hears_when_it_is_approved(
     with django_capture_on_commit_callbacks(execute=True):
         services.moderation_decide(moderator=moderator, target=organisation, decision="approve")
 
-    assert Organisation.objects.published().get() == organisation
+    assert Organisation.objects.public().get() == organisation
     assert [m.to for m in mailoutbox] == [["stichter@example.org"]]
 
 
 def test_a_moderators_organisation_is_approved_at_once(moderator):
     organisation = services.organisation_submit(organisation=new_organisation(), author=moderator)
-    assert Organisation.objects.published().get() == organisation
+    assert Organisation.objects.public().get() == organisation
 
 
 def test_anonymous_users_cannot_submit():

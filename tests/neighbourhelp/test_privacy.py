@@ -112,7 +112,7 @@ def pages_to_read(offers) -> list[str]:
             neighbourhood.get_absolute_url(),
             reverse("activities:neighbourhood-ics", args=[neighbourhood.code]),
         ]
-    for organisation in Organisation.objects.published():
+    for organisation in Organisation.objects.public():
         urls += [
             organisation.get_absolute_url(),
             reverse("activities:organisation-ics", args=[organisation.slug]),
