@@ -10,14 +10,14 @@ repeated requests at chosen addresses could probe (neighbourhelp.selectors.publi
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import CodeListField
+from core.tokens import new_token
 from core.validators import validate_pseudonym
 from moderation.states import ModerationState
 
@@ -55,32 +55,6 @@ class HelpLanguage(models.TextChoices):
     POLISH = "pl", "Polski"
     BULGARIAN = "bg", "Български"
     UKRAINIAN = "uk", "Українська"
-
-
-class CodeListField(models.CharField):
-    """A few codes of one choice list stored as ",a,b," so that `__contains=",a,"` filters
-    on both backends without a join table."""
-
-    def from_db_value(self, value, expression, connection):
-        return [code for code in (value or "").split(",") if code]
-
-    def to_python(self, value):
-        if isinstance(value, list):
-            return value
-        return [code for code in (value or "").split(",") if code]
-
-    def get_prep_value(self, value):
-        if isinstance(value, str):
-            return value
-        return "," + ",".join(value) + "," if value else ""
-
-
-def has_code(field: str, code: str) -> models.Q:
-    return models.Q(**{f"{field}__contains": f",{code},"})
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(24)
 
 
 class PrivateLocation(models.Model):

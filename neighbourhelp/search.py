@@ -11,10 +11,11 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.fields import has_code
 from maps.search.params import FilterUnit, SearchParams
 from maps.search.registry import NOTHING, SearchResult, SearchSource, detail_url
 
-from .models import Category, HelpLanguage, HelpOffer, has_code
+from .models import Category, HelpLanguage, HelpOffer
 
 
 class HelpOfferSource(SearchSource):

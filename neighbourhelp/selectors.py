@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 import spatial
 from buurt.models import Neighbourhood
+from core.fields import has_code
 
-from .models import HelpMatch, HelpOffer, HelpRequest, has_code
+from .models import HelpMatch, HelpOffer, HelpRequest
 from .querysets import MAX_PENDING_PER_HELPER
 from .services import month_start
 

@@ -9,23 +9,19 @@ to count (organisation, categories, month, outcome).
 from __future__ import annotations
 
 import datetime
-import secrets
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from neighbourhelp.models import CodeListField
+from core.fields import CodeListField
+from core.tokens import new_token
 
 from .querysets import FollowUpQuerySet, NotificationQuerySet, ReferralQuerySet
 
 # Follow-up questions to the worker, in weeks after the association accepted.
 FOLLOW_UP_WEEKS = (2, 6, 12)
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(24)
 
 
 class Need(models.TextChoices):

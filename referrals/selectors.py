@@ -12,8 +12,9 @@ from django.utils import timezone
 import spatial
 from accounts.models import Membership
 from buurt.models import Organisation
+from core.fields import has_code
 from neighbourhelp.models import Category as HelpCategory
-from neighbourhelp.models import HelpOffer, has_code
+from neighbourhelp.models import HelpOffer
 from neighbourhelp.querysets import MAX_PENDING_PER_HELPER
 from neighbourhelp.selectors import distance_bucket, load_rank, public_distance_m
 from neighbourhelp.services import month_start
