@@ -11,9 +11,15 @@ from django.utils import timezone
 
 from accounts.models import Invitation, Membership, User, WorkerProfile
 from buurt.models import Neighbourhood, Organisation
+from moderation.states import ModerationState
+from neighbourhelp.models import HelpMatch, HelpOffer, HelpRequest
+from neighbourhelp.services import OFFER_LIFETIME, REQUEST_LIFETIME, public_point_for
+from referrals.models import FirstContact, Notification, Referral
 
 # Korenmarkt, in the historic centre of Gent.
 KORENMARKT = Point(3.7196, 51.0543, srid=4326)
+# Veldstraat 33, the shopping street south of it (about 290 m away).
+VELDSTRAAT = Point(3.7210, 51.0518, srid=4326)
 
 
 def box(west, south, east, north) -> MultiPolygon:
@@ -75,6 +81,13 @@ class UserFactory(factory.django.DjangoModelFactory):
             )
 
 
+class ResidentFactory(UserFactory):
+    """A resident whose account is older than the review period for new residents, so that
+    what they post is not held for a moderator."""
+
+    date_joined = factory.LazyFunction(lambda: timezone.now() - timedelta(days=120))
+
+
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership
@@ -133,3 +146,92 @@ class ActivityFactory(factory.django.DjangoModelFactory):
         from activities.services import activity_save
 
         return activity_save(activity=model_class(*args, **kwargs))
+
+
+# --- Neighbour help -----------------------------------------------------------------------------
+# Rows as neighbourhelp.services stores them once an address is geocoded: the exact point kept
+# private, the public point coarsened from it by the service's own function. Tests of the
+# geocoding path use tests/neighbourhelp/helpers.py (offer, help_request) instead.
+
+
+def _public_point(item):
+    return public_point_for(item.private_point, item.neighbourhood)
+
+
+class HelpOfferFactory(factory.django.DjangoModelFactory):
+    """An approved, active offer of help with shopping by a neighbour living at the Korenmarkt."""
+
+    class Meta:
+        model = HelpOffer
+
+    helper = factory.SubFactory(ResidentFactory)
+    private_point = factory.LazyFunction(lambda: KORENMARKT.clone())
+    neighbourhood = None
+    public_point = factory.LazyAttribute(_public_point)
+    categories = factory.LazyFunction(lambda: ["shopping"])
+    languages = factory.LazyFunction(lambda: ["nl"])
+    moderation_state = ModerationState.APPROVED
+
+    expires_at = factory.LazyFunction(lambda: timezone.now() + OFFER_LIFETIME)
+
+
+class HelpRequestFactory(factory.django.DjangoModelFactory):
+    """An approved, open request for shopping from a neighbour in the Veldstraat."""
+
+    class Meta:
+        model = HelpRequest
+
+    requester = factory.SubFactory(ResidentFactory)
+    private_point = factory.LazyFunction(lambda: VELDSTRAAT.clone())
+    neighbourhood = None
+    public_point = factory.LazyAttribute(_public_point)
+    category = "shopping"
+    description = "Boodschappen"
+    moderation_state = ModerationState.APPROVED
+
+    closes_at = factory.LazyFunction(lambda: timezone.now() + REQUEST_LIFETIME)
+
+
+class HelpMatchFactory(factory.django.DjangoModelFactory):
+    """A request put to a helper, not answered yet."""
+
+    class Meta:
+        model = HelpMatch
+
+    request = factory.SubFactory(HelpRequestFactory)
+    offer = factory.SubFactory(HelpOfferFactory)
+
+
+# --- Referrals ----------------------------------------------------------------------------------
+# Rows only. A referral as a worker makes it (consent checked, the association notified) comes
+# from referrals.services.referral_create: tests/referrals/helpers.py's referral().
+
+
+def _verified_worker():
+    return WorkerProfileFactory(verified_at=timezone.now()).user
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """A referral sent by a verified worker to an association at the Korenmarkt."""
+
+    class Meta:
+        model = Referral
+
+    worker = factory.LazyFunction(_verified_worker)
+    organisation = factory.SubFactory(OrganisationFactory)
+    neighbourhood = factory.SelfAttribute("organisation.neighbourhood")
+    pseudonym = "Jan"
+    needs = factory.LazyFunction(lambda: ["company"])
+    consent_at = factory.LazyFunction(timezone.now)
+    first_contact = FirstContact.CALL_WORKER
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """An e-mail about a referral waiting in the outbox, to its worker by default."""
+
+    class Meta:
+        model = Notification
+
+    referral = factory.SubFactory(ReferralFactory)
+    recipient = factory.SelfAttribute("referral.worker")
+    event = Notification.Event.NEW

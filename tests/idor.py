@@ -81,27 +81,19 @@ def _moderated_organisation(**kwargs) -> dict:
 
 
 def _help_offer(**kwargs) -> dict:
-    from .neighbourhelp.helpers import made_offer
-
-    return {"pk": made_offer(**kwargs).pk}
+    return {"pk": factories.HelpOfferFactory(**kwargs).pk}
 
 
 def _help_request(**kwargs) -> dict:
-    from .neighbourhelp.helpers import made_request
-
-    return {"pk": made_request(**kwargs).pk}
+    return {"pk": factories.HelpRequestFactory(**kwargs).pk}
 
 
 def _help_match() -> dict:
-    from .neighbourhelp.helpers import made_match
-
-    return {"pk": made_match().pk}
+    return {"pk": factories.HelpMatchFactory().pk}
 
 
 def _help_renew_wrong_token() -> dict:
-    from .neighbourhelp.helpers import made_offer
-
-    return {"pk": made_offer().pk, "token": "not-the-token"}
+    return {"pk": factories.HelpOfferFactory().pk, "token": "not-the-token"}
 
 
 def _referral() -> dict:

@@ -13,7 +13,13 @@ from django.urls import reverse
 from core.cache import redis_cache
 from core.ratelimit import rate_limit_hit
 from moderation.models import Report
-from tests.factories import PASSWORD, ActivityFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    ActivityFactory,
+    HelpMatchFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 from tests.silent_server import SilentServer
 
 pytestmark = [
@@ -78,8 +84,6 @@ def test_the_api_answers_while_the_cache_redis_is_down(client, dead_cache):
 
 
 def test_registering_reporting_and_messages_work_while_the_cache_redis_is_down(client, dead_cache):
-    from tests.neighbourhelp.helpers import made_match
-
     resident = UserFactory()
     client.force_login(resident)
 
@@ -96,7 +100,7 @@ def test_registering_reporting_and_messages_work_while_the_cache_redis_is_down(c
     assert response.status_code == 302
     assert Report.objects.filter(reporter=resident).exists()
 
-    match = made_match()
+    match = HelpMatchFactory()
     client.force_login(match.request.requester)
     response = client.post(
         reverse("neighbourhelp:match-message", args=[match.pk]), {"body": "Dag buur!"}

@@ -28,8 +28,15 @@ from core.mail import breaker_for
 from neighbourhelp import services as help_services
 from referrals import services as referral_services
 from referrals.models import Notification, Referral
-from tests.factories import PASSWORD, ActivityFactory, MembershipFactory, UserFactory
-from tests.neighbourhelp.helpers import made_offer, made_request
+from tests.factories import (
+    PASSWORD,
+    ActivityFactory,
+    HelpOfferFactory,
+    HelpRequestFactory,
+    MembershipFactory,
+    NotificationFactory,
+    UserFactory,
+)
 from tests.referrals.helpers import association, referral
 from tests.silent_server import SilentServer
 
@@ -119,11 +126,11 @@ def test_an_invitation_is_saved_when_the_mail_server_hangs(hung_mail_server):
 
 
 def test_asking_a_helper_is_saved_when_the_mail_server_hangs(hung_mail_server):
-    item = made_request()
+    item = HelpRequestFactory()
 
     match, seconds = timed(
         lambda: help_services.help_match_create(
-            request=item, offer=made_offer(), actor=item.requester
+            request=item, offer=HelpOfferFactory(), actor=item.requester
         )
     )
     assert waited_once(hung_mail_server, seconds)
@@ -180,7 +187,7 @@ def test_the_outbox_holds_no_transaction_while_the_mail_server_hangs(settings, m
     PostgreSQL a row lock) while it waited on the mail server; on SpatiaLite every write of
     the site waited with it."""
     made = referral()  # its e-mail goes out through the test's local outbox
-    notification = Notification.objects.create(
+    notification = NotificationFactory(
         referral=made, recipient=made.worker, event=Notification.Event.WITHDRAWN
     )
 

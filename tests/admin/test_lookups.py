@@ -9,9 +9,7 @@ from django.urls import reverse
 
 from core.admin import ListedFiltersOnly
 from tests import factories
-from tests.neighbourhelp.helpers import made_offer
 from tests.project import project_apps
-from tests.referrals.helpers import referral
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +32,8 @@ def viewer(client):
 
 @pytest.fixture
 def hidden():
-    offer = made_offer()
-    item = referral(pseudonym="Jan", note="Woont alleen sinds de zomer")
+    offer = factories.HelpOfferFactory()
+    item = factories.ReferralFactory(pseudonym="Jan", note="Woont alleen sinds de zomer")
     return {"offer": offer, "referral": item}
 
 

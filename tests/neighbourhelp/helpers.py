@@ -1,10 +1,8 @@
-"""Helpers at known addresses of the test gazetteer (tests/buurt/gazetteer_data.py)."""
+"""Offers and requests made as a resident makes them: through the services, geocoding an
+address of the test gazetteer (tests/buurt/gazetteer_data.py). Rows at a given point without
+geocoding come from tests/factories.py (HelpOfferFactory, HelpRequestFactory)."""
 
 from __future__ import annotations
-
-import datetime
-
-from django.utils import timezone
 
 from moderation.states import ModerationState
 from neighbourhelp import services
@@ -33,13 +31,6 @@ def covered_area(tmp_path):
     )
 
 
-def resident(**kwargs):
-    """A resident whose account is older than the new-resident review period."""
-    return factories.UserFactory(
-        date_joined=timezone.now() - datetime.timedelta(days=120), **kwargs
-    )
-
-
 def offer(address="Sint-Pietersnieuwstraat 33", helper=None, **fields) -> HelpOffer:
     defaults = {
         "categories": ["shopping", "paperwork"],
@@ -52,7 +43,7 @@ def offer(address="Sint-Pietersnieuwstraat 33", helper=None, **fields) -> HelpOf
     }
     defaults.update(fields)
     return services.help_offer_create(
-        helper=helper or resident(), address=f"{address}, 9000 Gent", **defaults
+        helper=helper or factories.ResidentFactory(), address=f"{address}, 9000 Gent", **defaults
     )
 
 
@@ -66,7 +57,9 @@ def help_request(address="Veldstraat 33", requester=None, **fields) -> HelpReque
     }
     defaults.update(fields)
     return services.help_request_create(
-        requester=requester or resident(), address=f"{address}, 9000 Gent", **defaults
+        requester=requester or factories.ResidentFactory(),
+        address=f"{address}, 9000 Gent",
+        **defaults,
     )
 
 
@@ -74,44 +67,3 @@ def approve(*items):
     for item in items:
         item.moderation_state = ModerationState.APPROVED
         item.save(update_fields=["moderation_state"])
-
-
-def made_offer(**fields) -> HelpOffer:
-    """An approved offer at a known point, without geocoding (for the IDOR matrix)."""
-    from django.contrib.gis.geos import Point
-
-    point = Point(3.71960, 51.05430, srid=4326)
-    defaults = {
-        "helper": resident(),
-        "private_point": point,
-        "public_point": services.public_point_for(point, None),
-        "categories": ["shopping"],
-        "languages": ["nl"],
-        "moderation_state": ModerationState.APPROVED,
-        "expires_at": timezone.now() + services.OFFER_LIFETIME,
-    }
-    defaults.update(fields)
-    return HelpOffer.objects.create(**defaults)
-
-
-def made_request(**fields) -> HelpRequest:
-    from django.contrib.gis.geos import Point
-
-    point = Point(3.72100, 51.05180, srid=4326)
-    defaults = {
-        "requester": resident(),
-        "private_point": point,
-        "public_point": services.public_point_for(point, None),
-        "category": "shopping",
-        "description": "Boodschappen",
-        "moderation_state": ModerationState.APPROVED,
-        "closes_at": timezone.now() + services.REQUEST_LIFETIME,
-    }
-    defaults.update(fields)
-    return HelpRequest.objects.create(**defaults)
-
-
-def made_match():
-    from neighbourhelp.models import HelpMatch
-
-    return HelpMatch.objects.create(request=made_request(), offer=made_offer())

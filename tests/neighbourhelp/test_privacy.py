@@ -15,12 +15,10 @@ from django.utils import timezone
 import spatial
 from activities.models import Activity
 from buurt.models import Neighbourhood, Organisation
-from moderation.states import ModerationState
 from neighbourhelp import services
-from neighbourhelp.models import HelpOffer, HelpRequest
 from tests import factories
 
-from .helpers import HOMES, covered_area, help_request, offer, resident
+from .helpers import HOMES, covered_area, help_request, offer
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +85,7 @@ def world(tmp_path):
 
 def visitors():
     worker = factories.WorkerProfileFactory(verified_at=timezone.now()).user
-    return {"anonymous": None, "resident": resident(), "unrelated worker": worker}
+    return {"anonymous": None, "resident": factories.ResidentFactory(), "unrelated worker": worker}
 
 
 def pages_to_read(offers) -> list[str]:
@@ -189,16 +187,7 @@ def test_five_searches_cannot_locate_a_helper_closer_than_the_coarsening(client,
     homes = [offset(centre, 110, 110), offset(centre, -110, -110)]
     for home in homes:
         assert spatial.coarsen(home) == centre
-        HelpOffer.objects.create(
-            helper=resident(),
-            private_point=home,
-            public_point=services.public_point_for(home, area),
-            neighbourhood=area,
-            categories=["shopping"],
-            languages=["nl"],
-            moderation_state=ModerationState.APPROVED,
-            expires_at=timezone.now() + services.OFFER_LIFETIME,
-        )
+        factories.HelpOfferFactory(private_point=home, neighbourhood=area)
     observations = []
     for east, north in SEARCH_OFFSETS_M:
         origin = offset(centre, east, north)
@@ -267,15 +256,8 @@ class HelpersPageAttacker:
         assert self.spent < ATTACK_BUDGET
         self.spent += 1
         # As help_request_create stores a geocoded address (the attacker picks the address).
-        item = HelpRequest.objects.create(
-            requester=self.user,
-            private_point=point,
-            public_point=services.public_point_for(point, self.area),
-            neighbourhood=self.area,
-            category="shopping",
-            description="Boodschappen",
-            moderation_state=ModerationState.APPROVED,
-            closes_at=timezone.now() + services.REQUEST_LIFETIME,
+        item = factories.HelpRequestFactory(
+            requester=self.user, private_point=point, neighbourhood=self.area
         )
         page = self.client.get(reverse("neighbourhelp:request-helpers", args=[item.pk]))
         listed = {
@@ -333,19 +315,9 @@ def test_an_adaptive_attacker_with_50_requests_learns_no_more_than_the_public_ce
     for home in homes:
         assert spatial.coarsen(home) == centre
         offers.append(
-            HelpOffer.objects.create(
-                helper=resident(),
-                private_point=home,
-                public_point=services.public_point_for(home, area),
-                neighbourhood=area,
-                categories=["shopping"],
-                languages=["nl"],
-                max_distance_m=300,
-                moderation_state=ModerationState.APPROVED,
-                expires_at=timezone.now() + services.OFFER_LIFETIME,
-            )
+            factories.HelpOfferFactory(private_point=home, neighbourhood=area, max_distance_m=300)
         )
-    user = resident()
+    user = factories.ResidentFactory()
     client.force_login(user)
     transcripts, guesses = [], []
     for offer_ in offers:

@@ -11,7 +11,7 @@ from neighbourhelp import services
 from neighbourhelp.models import HelpRequest
 from tests import factories
 
-from .helpers import covered_area, help_request, offer, resident
+from .helpers import covered_area, help_request, offer
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def area(tmp_path):
 
 
 def test_a_resident_asks_five_times_a_day_then_gets_a_clear_429(client, area):
-    user = resident()
+    user = factories.ResidentFactory()
     for _ in range(5):
         help_request(requester=user)
     client.force_login(user)
@@ -41,7 +41,7 @@ def test_a_resident_asks_five_times_a_day_then_gets_a_clear_429(client, area):
 
 
 def test_the_limit_counts_the_last_24_hours_only(area):
-    user = resident()
+    user = factories.ResidentFactory()
     for _ in range(5):
         help_request(requester=user)
     with pytest.raises(services.HelpRateLimited) as refused:
@@ -63,7 +63,7 @@ def test_a_worker_may_ask_for_more_clients_but_not_without_end(settings, area):
 
 def test_an_address_we_cannot_use_costs_nothing(settings, area):
     settings.HELP_REQUESTS_PER_DAY = 1
-    user = resident()
+    user = factories.ResidentFactory()
     with pytest.raises(services.HelpError, match="outside the area"):
         services.help_request_create(
             requester=user,
@@ -76,7 +76,7 @@ def test_an_address_we_cannot_use_costs_nothing(settings, area):
 
 def test_moderators_see_accounts_that_close_requests_before_asking_anyone(client, settings, area):
     settings.HELP_REQUESTS_PER_DAY = 50
-    prober, asker, patient = resident(), resident(), resident()
+    prober, asker, patient = factories.ResidentFactory.create_batch(3)
     client.force_login(prober)
     for _ in range(5):
         item = help_request(requester=prober)
@@ -110,5 +110,5 @@ def test_moderators_see_accounts_that_close_requests_before_asking_anyone(client
     page = client.get(load)
     assert page.status_code == 200
     assert "Requests closed before anyone was asked" not in page.content.decode()
-    client.force_login(resident())
+    client.force_login(factories.ResidentFactory())
     assert client.get(load).status_code == 404

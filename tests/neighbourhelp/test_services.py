@@ -13,7 +13,7 @@ from neighbourhelp import selectors, services
 from neighbourhelp.models import HelpMatch, HelpOffer, HelpRequest
 from tests import factories
 
-from .helpers import HOMES, approve, covered_area, help_request, offer, resident
+from .helpers import HOMES, approve, covered_area, help_request, offer
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_in_a_small_neighbourhood_the_public_point_is_its_centre(area):
 def test_new_residents_wait_for_a_moderator_older_accounts_do_not():
     newcomer = factories.UserFactory()
     assert offer(helper=newcomer).moderation_state == ModerationState.PENDING
-    assert offer(helper=resident()).moderation_state == ModerationState.APPROVED
+    assert offer(helper=factories.ResidentFactory()).moderation_state == ModerationState.APPROVED
 
 
 @pytest.mark.parametrize(
@@ -150,7 +150,7 @@ def test_only_the_helper_answers():
     with pytest.raises(PermissionDenied):
         services.help_match_answer(match=match, actor=item.requester, accept=True)
     with pytest.raises(PermissionDenied):
-        services.help_match_create(request=item, offer=given, actor=resident())
+        services.help_match_create(request=item, offer=given, actor=factories.ResidentFactory())
 
 
 def test_an_unverified_helper_cannot_be_contacted():
@@ -200,7 +200,7 @@ def test_relayed_messages_are_rate_limited_and_nothing_is_saved_beyond():
         services.help_message_send(match=match, sender=item.requester, body="Nog eens")
     assert match.messages.count() == services.MESSAGE_RATE_LIMIT
     with pytest.raises(PermissionDenied):
-        services.help_message_send(match=match, sender=resident(), body="Ik ook")
+        services.help_message_send(match=match, sender=factories.ResidentFactory(), body="Ik ook")
 
 
 def test_a_message_of_only_emoji_is_refused():

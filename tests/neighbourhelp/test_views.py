@@ -10,7 +10,7 @@ from neighbourhelp import services
 from neighbourhelp.models import HelpMatch, HelpOffer, HelpRequest
 from tests import factories
 
-from .helpers import covered_area, help_request, offer, resident
+from .helpers import covered_area, help_request, offer
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def area(tmp_path):
 def test_offer_ask_accept_share_contact_and_pause_at_capacity(
     client, django_capture_on_commit_callbacks
 ):
-    helper = resident()
+    helper = factories.ResidentFactory()
     client.force_login(helper)
     response = client.post(reverse("neighbourhelp:offer-create"), OFFER_FORM)
     given = HelpOffer.objects.get()
@@ -99,7 +99,7 @@ def test_offer_ask_accept_share_contact_and_pause_at_capacity(
     ],
 )
 def test_bad_offers_get_a_clear_message_and_nothing_is_saved(client, change, message):
-    client.force_login(resident())
+    client.force_login(factories.ResidentFactory())
     response = client.post(reverse("neighbourhelp:offer-create"), {**OFFER_FORM, **change})
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -107,7 +107,7 @@ def test_bad_offers_get_a_clear_message_and_nothing_is_saved(client, change, mes
 
 
 def test_a_request_of_only_emoji_is_refused(client):
-    client.force_login(resident())
+    client.force_login(factories.ResidentFactory())
     data = {**REQUEST_FORM, "description": "🙏🙏🙏", "on_behalf_of": ""}
     response = client.post(reverse("neighbourhelp:request-create"), data)
     assert "not only symbols or emoji" in response.content.decode()
@@ -115,7 +115,7 @@ def test_a_request_of_only_emoji_is_refused(client):
 
 
 def test_personal_data_in_free_text_asks_for_a_check_first(client):
-    client.force_login(resident())
+    client.force_login(factories.ResidentFactory())
     data = {**OFFER_FORM, "description": "Bel me op 0470 12 34 56"}
     response = client.post(reverse("neighbourhelp:offer-create"), data)
     assert "looks like personal data" in response.content.decode()
@@ -146,7 +146,7 @@ def test_messages_beyond_the_rate_limit_get_429_and_are_not_saved(client):
 
 def test_the_load_overview_is_for_coordinators(client):
     given = offer("Korenmarkt 1")
-    client.force_login(resident())
+    client.force_login(factories.ResidentFactory())
     assert client.get(reverse("neighbourhelp:load")).status_code == 404
     client.force_login(factories.UserFactory(is_coordinator=True))
     page = client.get(reverse("neighbourhelp:load")).content.decode()

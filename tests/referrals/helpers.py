@@ -9,7 +9,6 @@ from accounts.models import Membership
 from referrals import services
 from referrals.models import FirstContact, Referral
 from tests import factories
-from tests.neighbourhelp.helpers import made_offer, resident
 
 
 def worker(**kwargs):
@@ -29,8 +28,8 @@ def companion_offer(**fields):
     """An approved offer of company by a neighbour living at the Korenmarkt."""
     data = {"categories": ["company"], "max_distance_m": 2000, **fields}
     if "helper" not in data:
-        data["helper"] = resident(first_name="Mo")
-    return made_offer(**data)
+        data["helper"] = factories.ResidentFactory(first_name="Mo")
+    return factories.HelpOfferFactory(**data)
 
 
 def referral(*, by=None, to=None, **fields) -> Referral:
