@@ -154,11 +154,21 @@ class ActivityFactory(factory.django.DjangoModelFactory):
 # geocoding path use tests/neighbourhelp/helpers.py (offer, help_request) instead.
 
 
-def _public_point(item):
-    return public_point_for(item.private_point, item.neighbourhood)
+class PrivateLocationFactory(factory.django.DjangoModelFactory):
+    """What neighbourhelp.models.PrivateLocation adds: the public point is computed from the
+    private one (and a small neighbourhood, when given) by the service's own function."""
+
+    class Meta:
+        abstract = True
+
+    neighbourhood = None
+    public_point = factory.LazyAttribute(
+        lambda item: public_point_for(item.private_point, item.neighbourhood)
+    )
+    moderation_state = ModerationState.APPROVED
 
 
-class HelpOfferFactory(factory.django.DjangoModelFactory):
+class HelpOfferFactory(PrivateLocationFactory):
     """An approved, active offer of help with shopping by a neighbour living at the Korenmarkt."""
 
     class Meta:
@@ -166,16 +176,12 @@ class HelpOfferFactory(factory.django.DjangoModelFactory):
 
     helper = factory.SubFactory(ResidentFactory)
     private_point = factory.LazyFunction(lambda: KORENMARKT.clone())
-    neighbourhood = None
-    public_point = factory.LazyAttribute(_public_point)
     categories = factory.LazyFunction(lambda: ["shopping"])
     languages = factory.LazyFunction(lambda: ["nl"])
-    moderation_state = ModerationState.APPROVED
-
     expires_at = factory.LazyFunction(lambda: timezone.now() + OFFER_LIFETIME)
 
 
-class HelpRequestFactory(factory.django.DjangoModelFactory):
+class HelpRequestFactory(PrivateLocationFactory):
     """An approved, open request for shopping from a neighbour in the Veldstraat."""
 
     class Meta:
@@ -183,12 +189,8 @@ class HelpRequestFactory(factory.django.DjangoModelFactory):
 
     requester = factory.SubFactory(ResidentFactory)
     private_point = factory.LazyFunction(lambda: VELDSTRAAT.clone())
-    neighbourhood = None
-    public_point = factory.LazyAttribute(_public_point)
     category = "shopping"
     description = "Boodschappen"
-    moderation_state = ModerationState.APPROVED
-
     closes_at = factory.LazyFunction(lambda: timezone.now() + REQUEST_LIFETIME)
 
 
