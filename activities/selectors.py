@@ -90,7 +90,8 @@ def feed_activities(filters: AgendaFilter) -> QuerySet[Activity]:
     )
 
 
-def activity_public(pk: int) -> Activity | None:
+def activity_detail(*, pk: int) -> Activity | None:
+    """A public activity, a cancelled one too (its page says so), or None."""
     return (
         Activity.objects.public(include_cancelled=True)
         .select_related("organisation")

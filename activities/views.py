@@ -93,7 +93,7 @@ def _ics(request, activities, name: str, filename: str) -> HttpResponse:
 
 def activity_detail(request, pk):
     """Public when published and approved; its organisation's members see a preview."""
-    activity = selectors.activity_public(pk)
+    activity = selectors.activity_detail(pk=pk)
     preview = False
     if activity is None:
         activity = get_object_or_404(selectors.activities_editable_by(request.user), pk=pk)

@@ -43,6 +43,7 @@ class HelpOfferQuerySet(models.QuerySet):
 
 class HelpRequestQuerySet(models.QuerySet):
     def public(self):
+        """Requests anyone may see: approved, open, of an active account."""
         return self.filter(
             moderation_state=ModerationState.APPROVED, status="open", requester__is_active=True
         )
