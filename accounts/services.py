@@ -67,8 +67,8 @@ def email_send(*, subject: str, body: str, from_email: str, to: list[str], html=
 
 def _render_mail(template: str, context: dict) -> tuple[str, str]:
     """(subject, body) from accounts/email/<template>_subject.txt and _message.txt."""
-    subject = render_to_string(f"accounts/email/{template}_subject.txt", context)
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    rendered = render_to_string(f"accounts/email/{template}_subject.txt", context)
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(rendered.split())
     return subject, render_to_string(f"accounts/email/{template}_message.txt", context)
 
 

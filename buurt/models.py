@@ -109,6 +109,8 @@ class PlacedAddress(models.Model):
 
     # What address_status_update() compares with the stored row to see a new address.
     address_fields: tuple[str, ...] = ("street_address", "postcode", "city")
+    # Declared for type checkers only: each concrete model has its own foreign key.
+    neighbourhood: Neighbourhood | None
 
     street_address = models.CharField(_("street and number"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)

@@ -50,7 +50,7 @@ def address_status_update(obj: PlacedAddress) -> bool:
     """
     previous = (
         type(obj)
-        .objects.filter(pk=obj.pk)
+        ._default_manager.filter(pk=obj.pk)
         .values(*obj.address_fields, "point", "geocode_status")
         .first()
         if obj.pk
@@ -87,7 +87,7 @@ PLACEABLE = (Precision.ADDRESS, Precision.STREET)
 def _still_pending(obj: PlacedAddress):
     # Every write below goes through this guard: a point set by hand (or another address
     # saved) while the geocoder was asked is never overwritten.
-    return type(obj).objects.filter(pk=obj.pk, geocode_status=GeocodeStatus.PENDING)
+    return type(obj)._default_manager.filter(pk=obj.pk, geocode_status=GeocodeStatus.PENDING)
 
 
 def address_place(*, obj: PlacedAddress) -> PlacedAddress | None:
@@ -116,13 +116,13 @@ def address_place(*, obj: PlacedAddress) -> PlacedAddress | None:
         geocode_precision=best.precision,
         geocoded_at=timezone.now(),
     )
-    return type(obj).objects.filter(pk=obj.pk).first()
+    return type(obj)._default_manager.filter(pk=obj.pk).first()
 
 
 def address_place_failed(*, obj: PlacedAddress) -> PlacedAddress | None:
     """Mark a pending address as "could not place this address — set the point"."""
     _still_pending(obj).update(geocode_status=GeocodeStatus.FAILED, geocoded_at=timezone.now())
-    return type(obj).objects.filter(pk=obj.pk).first()
+    return type(obj)._default_manager.filter(pk=obj.pk).first()
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import WorkerProfile
@@ -84,7 +85,7 @@ def moderation_queue() -> Queue:
         open_reports[key][reasons.get(row["reason"], row["reason"])] += row["n"]
 
     queue = Queue(pending=[], hidden=[], reported=[], unverified_workers=0)
-    sections = {
+    sections: dict[str, list[QueueItem]] = {
         ModerationState.PENDING: queue.pending,
         ModerationState.HIDDEN: queue.hidden,
         ModerationState.APPROVED: queue.reported,
@@ -111,7 +112,7 @@ class ItemReview:
     reports: list[Report]
     history: list[AuditEntry]
     # (label of a free-text field, its text, [(kind label, text) that looks like personal data])
-    texts: list[tuple[str, str, list[tuple[str, str]]]]
+    texts: list[tuple[str, str, list[tuple[str | Promise, str]]]]
 
     @property
     def title(self) -> str:
@@ -123,7 +124,7 @@ class ItemReview:
 
     @property
     def state_label(self) -> str:
-        return ModerationState(self.state).label
+        return str(ModerationState(self.state).label)
 
     @property
     def public_url(self) -> str:

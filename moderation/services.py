@@ -56,7 +56,8 @@ class Decision(models.TextChoices):
 
 _Action, _State = AuditEntry.Action, ModerationState
 # (decision, current state) -> (audit action, new state). Other pairs are refused.
-TRANSITIONS = {
+# (decision, state) -> (audit action, new state); states are stored as plain strings.
+TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
     (Decision.APPROVE, _State.PENDING): (_Action.APPROVE, _State.APPROVED),
     (Decision.APPROVE, _State.REJECTED): (_Action.APPROVE, _State.APPROVED),
     (Decision.APPROVE, _State.HIDDEN): (_Action.UNHIDE, _State.APPROVED),
@@ -115,7 +116,8 @@ def report_create(*, reporter, target: models.Model, reason: str, details: str =
         raise PermissionDenied
     moderated = registry.get(target)
     if not moderated.public_queryset().filter(pk=target.pk).exists():
-        raise moderated.model.DoesNotExist
+        # Every concrete model has DoesNotExist; django-stubs' Model (abstract) does not.
+        raise moderated.model.DoesNotExist  # type: ignore[attr-defined]
     content_type = ContentType.objects.get_for_model(target)
     same_target = {"content_type": content_type, "object_id": target.pk}
     if Report.objects.filter(**same_target, reporter=reporter).exists():
@@ -233,10 +235,10 @@ def _decision_message(entry, moderated, target, author) -> EmailMessage:
         "reason": entry.reason,
         "url": f"{site_url}{url}" if site_url and url else "",
     }
-    subject = render_to_string("moderation/email/decision_subject.txt", context)
+    rendered = render_to_string("moderation/email/decision_subject.txt", context)
     prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
     # A title can hold a line break, which a mail header cannot.
-    subject = prefix + " ".join(subject.split())
+    subject = prefix + " ".join(rendered.split())
     body = render_to_string("moderation/email/decision_message.txt", context)
     return EmailMessage(subject, body, None, [author.email])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q
@@ -74,7 +75,16 @@ class Suggestion:
     asked: bool  # this request already asked this helper
 
 
-def load_rank(offer: HelpOffer, meters: float, *, extra_load: int = 0) -> tuple:
+class LoadedOffer(Protocol):
+    """A HelpOffer from HelpOfferQuerySet.with_load(), with its annotations."""
+
+    pk: int
+    last_asked: datetime.datetime | None
+    month_count: int
+    pending_count: int
+
+
+def load_rank(offer: LoadedOffer, meters: float, *, extra_load: int = 0) -> tuple:
     """Sort key that spreads requests over helpers: distance bucket, then how much the
     helper already does (HelpOfferQuerySet.with_load), then who was asked least recently."""
     last = offer.last_asked.timestamp() if offer.last_asked else 0

@@ -158,12 +158,13 @@ def referral_statistics(*, since=None) -> dict:
     if since is not None:
         queryset = queryset.filter(created_at__gte=since)
     fields = ("organisation_id", "organisation__name", "neighbourhood_id", "neighbourhood__name")
-    per = {
+    # kind -> (referred, went, still going at 12 weeks: counts per key; key -> label)
+    per: dict[str, tuple[Counter, Counter, Counter, dict]] = {
         kind: (Counter(), Counter(), Counter(), {})
         for kind in ("organisation", "need", "neighbourhood")
     }
     per["need"][3].update({code: str(label) for code, label in Need.choices})
-    total = Counter()
+    total: Counter[str] = Counter()
     for row in queryset.values(*fields, "needs", "outcome", "still_going_at_12_weeks"):
         keys = {
             "organisation": [row["organisation_id"]],

@@ -96,7 +96,8 @@ def referral_create(
         activity=activity,
         neighbourhood_id=organisation.neighbourhood_id,
         pseudonym=pseudonym.strip(),
-        needs=list(dict.fromkeys(needs)),
+        # CodeListField stores a list; django-stubs types it as the CharField it extends.
+        needs=list(dict.fromkeys(needs)),  # type: ignore[misc]
         note=note.strip(),
         consent_at=now,
         first_contact=first_contact,
@@ -217,7 +218,8 @@ def referral_withdraw(*, user, referral: Referral) -> Referral:
 
 
 def companion_answer(*, user, referral: Referral, accept: bool) -> Referral:
-    if not (referral.companion_offer_id and referral.companion_offer.helper_id == user.pk):
+    offer = referral.companion_offer
+    if not (offer and offer.helper_id == user.pk):
         raise ValidationError(_("You were not asked to go along."))
     if referral.companion_status != Referral.CompanionStatus.ASKED or not referral.is_open:
         raise ValidationError(_("You have answered already."))
@@ -234,7 +236,7 @@ def _companion_if_going(referral: Referral, *, asked_too: bool = False) -> list:
     statuses = [Referral.CompanionStatus.ACCEPTED]
     if asked_too:
         statuses.append(Referral.CompanionStatus.ASKED)
-    if referral.companion_offer_id and referral.companion_status in statuses:
+    if referral.companion_status in statuses and referral.companion_offer is not None:
         return [referral.companion_offer.helper]
     return []
 
@@ -276,8 +278,7 @@ def follow_up_answer(*, user, follow_up: FollowUp, answer: str) -> FollowUp:
         follow_up.answer = answer
         follow_up.answered_at = timezone.now()
         follow_up.save(update_fields=["answer", "answered_at"])
-        latest = referral.follow_ups.exclude(answer="").order_by("-weeks").first()
-        referral.outcome = latest.answer
+        referral.outcome = referral.follow_ups.exclude(answer="").latest("weeks").answer
         referral.still_going_at_12_weeks = referral.follow_ups.filter(
             weeks=FOLLOW_UP_WEEKS[-1], answer=Referral.Outcome.REGULARLY
         ).exists()

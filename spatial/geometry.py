@@ -11,7 +11,7 @@ from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import GEOSGeometry, MultiPoint, MultiPolygon, Point, Polygon
 from django.utils.translation import gettext as _
 
-from .points import LAEA_EUROPE, WGS84, BBox, SpatialInputError
+from .points import LAEA_EUROPE, WGS84, BBox, SpatialInputError, to_laea
 from .reproject import to_wgs84_multipolygon
 
 # --- drawing on a Leaflet map ---------------------------------------------------------------
@@ -34,7 +34,7 @@ def extent(geometries: Iterable[GEOSGeometry | None]) -> BBox | None:
     return BBox(west=min(wests), south=min(souths), east=max(easts), north=max(norths))
 
 
-def geojson_geometry(geom: GEOSGeometry, *, decimals: int = 5) -> dict:
+def geojson_geometry(geom: Point | Polygon | MultiPolygon, *, decimals: int = 5) -> dict:
     """A GeoJSON geometry (a dict) of an EPSG:4326 point or (multi)polygon, to draw on a map.
 
     Coordinates are rounded to `decimals` decimal degrees: five is about 1 m in Gent, finer than
@@ -69,7 +69,7 @@ def voronoi_cells(sites: Sequence[Point], clip: GEOSGeometry) -> list[MultiPolyg
         clip = clip.clone()
         clip.srid = WGS84
     metric_clip = clip.transform(LAEA_EUROPE, clone=True)
-    metric_sites = [site.transform(LAEA_EUROPE, clone=True) for site in sites]
+    metric_sites = [to_laea(site) for site in sites]
     if len({(site.x, site.y) for site in metric_sites}) < len(metric_sites):
         raise SpatialInputError(_("Two sites share the same location."))
     xmin, ymin, xmax, ymax = metric_clip.extent
@@ -151,7 +151,7 @@ def scatter_points(
     Low Countries). Points outside `within` (EPSG:4326) are drawn again. A seeded `rng` gives
     the same points every time.
     """
-    metric_centres = [centre.transform(LAEA_EUROPE, clone=True) for centre in centres]
+    metric_centres = [to_laea(centre) for centre in centres]
     to_wgs84 = CoordTransform(SpatialReference(LAEA_EUROPE), SpatialReference(WGS84))
     keep = within.prepared if within is not None else None
     points: list[Point] = []

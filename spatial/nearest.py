@@ -5,10 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from django.contrib.gis.geos import Point
 from django.db import NotSupportedError, connections, router
-from django.db.models import BooleanField, Count, F, FloatField, Func, Model, Q, QuerySet, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    F,
+    Field,
+    FloatField,
+    Func,
+    Model,
+    Q,
+    QuerySet,
+    Window,
+)
+from django.db.models.expressions import Col
 
 from .points import WGS84, BBox, bbox_around
 
@@ -63,7 +76,8 @@ class _InBox(Func):
         super().__init__(F(field))
         self.point, self.meters = point, float(meters)
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
+        # Raises instead of taking Func's as_sql arguments: no SQL without a spatial backend.
         raise NotSupportedError("within_sphere needs PostGIS or SpatiaLite.")
 
     def as_postgresql(self, compiler, connection, **extra_context):
@@ -72,7 +86,7 @@ class _InBox(Func):
         return f"{column} && ST_GeogFromText(%s)", [*params, _box_polygon(box)]
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        target = self.source_expressions[0]
+        target = cast(Col, self.source_expressions[0])  # F(field), resolved to its column
         box = bbox_around(self.point, self.meters)
         rowid = f"{connection.ops.quote_name(target.alias)}.ROWID"
         table, column = target.target.model._meta.db_table, target.target.column
@@ -111,7 +125,8 @@ class _SphereDistance(Func):
         super().__init__(F(field))
         self.point = point
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
+        # Raises instead of taking Func's as_sql arguments: no SQL without a spatial backend.
         raise NotSupportedError("sphere_distance needs PostGIS or SpatiaLite.")
 
     def as_postgresql(self, compiler, connection, **extra_context):
@@ -275,6 +290,14 @@ def nearest_tally(
     return found["within"], found["passing"]
 
 
+def _column(model: type[Model], name: str) -> str:
+    """The database column of a model's concrete field (a geography field always has one)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field) or not field.column:
+        raise ValueError(f"{model.__name__}.{name} is not a column")
+    return field.column
+
+
 def occupied(places: Sequence[tuple[type[Model], str]], point: Point, meters: float) -> list[bool]:
     """For each (model, geography field): whether any of its rows lies in the box around the
     point that holds every point within `meters` metres. One statement, in which each part
@@ -284,9 +307,10 @@ def occupied(places: Sequence[tuple[type[Model], str]], point: Point, meters: fl
     box = bbox_around(point, meters)
     connection = connections[router.db_for_read(places[0][0])]
     quote = connection.ops.quote_name
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[str | float] = []
     for model, field in places:
-        table, column = model._meta.db_table, model._meta.get_field(field).column
+        table, column = model._meta.db_table, _column(model, field)
         if getattr(connection.ops, "postgis", False):
             parts.append(
                 f"EXISTS (SELECT 1 FROM {quote(table)} WHERE {quote(column)} "

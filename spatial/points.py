@@ -79,13 +79,20 @@ def walking_minutes(meters: float, *, speed_m_per_min: float = 80.0) -> int:
     return max(1, math.ceil(meters / speed_m_per_min))
 
 
+def to_laea(point: Point) -> Point:
+    """A copy of an EPSG:4326 point in EPSG:3035 (LAEA Europe), x and y in metres."""
+    laea = point.clone()
+    laea.transform(LAEA_EUROPE)
+    return laea
+
+
 def coarsen(point: Point, *, cell_m: int = 250) -> Point:
     """Snap an EPSG:4326 point to the centre of its `cell_m`-metre grid cell in EPSG:3035.
 
     Deterministic, so the coarse point is computed once and stored: repeated random noise
     would average out and reveal the exact location.
     """
-    laea = point.transform(LAEA_EUROPE, clone=True)
+    laea = to_laea(point)
     x = (math.floor(laea.x / cell_m) + 0.5) * cell_m
     y = (math.floor(laea.y / cell_m) + 0.5) * cell_m
     centre = Point(x, y, srid=LAEA_EUROPE)

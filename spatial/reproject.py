@@ -7,7 +7,7 @@ import struct
 
 from django.contrib.gis.gdal import CoordTransform, OGRGeometry, SpatialReference
 from django.contrib.gis.gdal.error import GDALException, SRSException
-from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
+from django.contrib.gis.geos import GeometryCollection, GEOSGeometry, MultiPolygon, Polygon
 from django.utils.translation import gettext as _
 
 from .points import WGS84, SpatialInputError
@@ -66,32 +66,33 @@ def to_wgs84_multipolygon(geom: GEOSGeometry | OGRGeometry) -> MultiPolygon:
     left or the result lies outside lon/lat range.
     """
     if isinstance(geom, OGRGeometry):
-        if geom.srs is None:
+        srs = geom.srs
+        if srs is None:
             raise SpatialInputError(_("The geometry has no coordinate system."))
-        geom = geom.clone()
-        geom.set_3d(False)  # the boundary columns are 2D; a PolygonZ would not fit
-        geom.transform(_to_wgs84(geom.srs.wkt))
-        geom = geom.geos
+        flat: OGRGeometry = geom.clone()
+        flat.set_3d(False)  # the boundary columns are 2D; a PolygonZ would not fit
+        flat.transform(_to_wgs84(srs.wkt))
+        geom = flat.geos
     elif geom.srid and geom.srid != WGS84:
         geom = geom.transform(WGS84, clone=True)
     if geom.empty:
         raise SpatialInputError(_("The boundary is empty."))
     if not geom.valid:
         geom = geom.make_valid()
-    if geom.geom_type == "GeometryCollection":
+    if type(geom) is GeometryCollection:
         # make_valid may split a bow-tie into polygons plus stray lines: keep the areas.
-        polygons = [
-            p
-            for g in geom
-            if g.geom_type in ("Polygon", "MultiPolygon")
-            for p in (g if g.geom_type == "MultiPolygon" else [g])
-        ]
+        polygons: list[GEOSGeometry] = []
+        for part in geom:
+            if isinstance(part, MultiPolygon):
+                polygons.extend(part)
+            elif isinstance(part, Polygon):
+                polygons.append(part)
         if not polygons:
             raise SpatialInputError(_("The boundary has no area."))
         geom = MultiPolygon(polygons)
-    if geom.geom_type == "Polygon":
+    if isinstance(geom, Polygon):
         geom = MultiPolygon(geom)
-    if geom.geom_type != "MultiPolygon":
+    if not isinstance(geom, MultiPolygon):
         raise SpatialInputError(_("Expected a polygon, got %(type)s.") % {"type": geom.geom_type})
     if geom.empty or geom.area == 0:
         raise SpatialInputError(_("The boundary has no area."))
@@ -114,10 +115,9 @@ class LonLatTransformer:
 
     def __init__(self, srid: int):
         self.srid = srid
+        self._source = SpatialReference(srid)
         self._transform = (
-            None
-            if srid == WGS84
-            else CoordTransform(SpatialReference(srid), SpatialReference(WGS84))
+            None if srid == WGS84 else CoordTransform(self._source, SpatialReference(WGS84))
         )
 
     def __call__(self, coords: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -127,7 +127,7 @@ class LonLatTransformer:
         points = coords if len(coords) > 1 else [coords[0], coords[0]]
         line = OGRGeometry(
             "LINESTRING (" + ",".join(f"{x!r} {y!r}" for x, y in points) + ")",
-            srs=self.srid,
+            srs=self._source,
         )
         line.transform(self._transform)
         # WKB of a 2D line string: byte order (1), type (4), count (4), then x/y doubles.

@@ -15,8 +15,9 @@ from . import assets
 
 class LocalOSMWidget(OSMWidget):
     template_name = "spatial/widgets/openlayers-local.html"
-    default_lon = settings.MAP_DEFAULT_CENTER[1]
-    default_lat = settings.MAP_DEFAULT_CENTER[0]
+    # Degrees; django-stubs types OSMWidget's defaults as int, Django takes any number.
+    default_lon = settings.MAP_DEFAULT_CENTER[1]  # type: ignore[assignment]
+    default_lat = settings.MAP_DEFAULT_CENTER[0]  # type: ignore[assignment]
     default_zoom = 13
 
     class Media:
