@@ -20,14 +20,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts import policy
 from accounts.models import Membership
+from accounts.policy import can_contact_neighbours
 from activities.models import Activity
 from buurt.models import Organisation
 from core.tasks import enqueue
 from moderation.models import AuditEntry
 from neighbourhelp.models import HelpOffer
 
+from . import policy
 from .models import (
     FOLLOW_UP_WEEKS,
     FirstContact,
@@ -118,7 +119,7 @@ def companion_offer_usable(offer: HelpOffer, *, worker) -> bool:
     return (
         HelpOffer.objects.public().filter(pk=offer.pk).exists()
         and offer.helper_id != worker.pk
-        and policy.can_contact_neighbours(offer.helper)
+        and can_contact_neighbours(offer.helper)
     )
 
 

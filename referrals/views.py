@@ -1,4 +1,4 @@
-"""Referral pages. Lookups go through accounts.policy: what a user may not see is 404."""
+"""Referral pages. Lookups go through referrals.policy: what a user may not see is 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,13 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import policy
+from accounts.policy import organisations_editable_by
 from activities.models import Activity
 from buurt.models import Organisation
 from core.forms import add_model_errors
 from neighbourhelp.models import HelpOffer
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import FollowUpForm, ReferralForm, RespondForm
 from .models import SUGGESTED_GIVE_BACK, FollowUp, Notification, Referral
 
@@ -151,7 +151,7 @@ def mine(request):
 
 @login_required
 def incoming(request, slug):
-    organisation = get_object_or_404(policy.organisations_editable_by(request.user), slug=slug)
+    organisation = get_object_or_404(organisations_editable_by(request.user), slug=slug)
     referrals = selectors.referrals_incoming(organisation)
     services.referral_views_record(user=request.user, referrals=referrals)
     return render(

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
-from accounts import policy
+from referrals import policy
 
 register = template.Library()
 
