@@ -8,11 +8,12 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self):
         from accounts import personal_data
-        from buurt import placing
+        from buurt import demo, placing
         from maps.search.registry import register as register_search
         from moderation import registry
 
         from . import moderated, services
+        from .demo import activities_demo_seed
         from .models import Activity
         from .search import ActivitySource
 
@@ -26,4 +27,5 @@ class ActivitiesConfig(AppConfig):
         )
         register_search(ActivitySource())
         placing.register(Activity)
+        demo.register_seeder("activities", activities_demo_seed, order=20)
         personal_data.register_exporter("activity_registrations", moderated.registrations_export)

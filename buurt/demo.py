@@ -5,12 +5,16 @@ outline of the municipality (see buurt/data/README.md): good enough to show the 
 official boundaries, hence `is_approximate`. The ~40 organisations are fictitious and say so
 in their names. Everything written here is `is_demo`, and running it again updates rather
 than duplicates: neighbourhoods by code, organisations by slug.
+
+The apps built on buurt add their own demo data through `register_seeder` from their
+AppConfig.ready(), so that buurt does not import them.
 """
 
 import csv
 import json
 import random
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -69,6 +73,15 @@ class SeedResult:
     organisations_updated: int = 0
 
 
+# name → (order, seeder): run after the organisations, lowest order first.
+_SEEDERS: dict[str, tuple[int, Callable[[], object]]] = {}
+
+
+def register_seeder(name: str, seed: Callable[[], object], *, order: int) -> None:
+    """Let `demo_seed` call `seed()` (idempotent, as demo_seed is) after buurt's own data."""
+    _SEEDERS[name] = (order, seed)
+
+
 def gent_postcodes() -> tuple[Postcode, ...]:
     """Gent's postcodes with approximate centroids, from buurt/data/gent_postcodes.csv."""
     with (DATA_DIR / "gent_postcodes.csv").open(encoding="utf-8", newline="") as file:
@@ -98,7 +111,8 @@ def demo_seed(*, progress: bool = False) -> SeedResult:
     """Create or update Gent's demo neighbourhoods and organisations (idempotent).
 
     Organisations go through `organisation_save`, so each gets its neighbourhood by
-    point-in-polygon like any other. `progress` shows a progress bar on stderr.
+    point-in-polygon like any other. Then the registered seeders of the apps built on buurt
+    run, in their order. `progress` shows a progress bar on stderr.
     """
     result = SeedResult()
     postcodes = gent_postcodes()
@@ -125,12 +139,8 @@ def demo_seed(*, progress: bool = False) -> SeedResult:
         else:
             result.organisations_updated += 1
 
-    from neighbourhelp.demo import help_demo_seed  # the app builds on buurt, not the reverse
-
-    help_demo_seed()
-    from activities.demo import activities_demo_seed  # idem
-
-    activities_demo_seed()
+    for _order, seed in sorted(_SEEDERS.values(), key=lambda entry: entry[0]):
+        seed()
     return result
 
 

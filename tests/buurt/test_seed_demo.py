@@ -8,6 +8,7 @@ from django.contrib.gis.geos import MultiPolygon
 from django.core.management import CommandError, call_command
 
 import spatial
+from activities.models import Activity
 from buurt import demo
 from buurt.models import Neighbourhood, Organisation
 from tests.factories import OrganisationFactory
@@ -80,6 +81,9 @@ def test_seed_places_about_forty_published_demo_organisations_of_every_kind():
 def test_seeding_again_updates_instead_of_duplicating():
     first_output = seed_demo()
     ids = dict(Organisation.objects.values_list("slug", "pk"))
+    # The apps built on buurt join through buurt.demo.register_seeder: the agenda is filled.
+    activities = set(Activity.objects.filter(is_demo=True).values_list("pk", flat=True))
+    assert activities
     theatre = Organisation.objects.get(slug="buurttheater-de-koekoek-demo")
     theatre.description = "Changed by hand"
     theatre.save()
@@ -90,6 +94,7 @@ def test_seeding_again_updates_instead_of_duplicating():
     assert "(0 new)" in output
     assert Neighbourhood.objects.count() == 10
     assert dict(Organisation.objects.values_list("slug", "pk")) == ids
+    assert set(Activity.objects.values_list("pk", flat=True)) == activities
     theatre.refresh_from_db()
     assert theatre.description.startswith("Fictieve toneelgroep voor de demo.")
     assert theatre.languages.count() == 3
