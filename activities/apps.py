@@ -9,15 +9,15 @@ class ActivitiesConfig(AppConfig):
     def ready(self):
         from accounts import personal_data
         from buurt import demo, placing
+        from core import moderation
         from maps.search.registry import register as register_search
-        from moderation import registry
 
         from . import moderated, services
         from .demo import activities_demo_seed
         from .models import Activity
         from .search import ActivitySource
 
-        registry.register(
+        moderation.register(
             Activity,
             authors=moderated.activity_authors,
             public_queryset=lambda: Activity.objects.public(include_cancelled=True),

@@ -18,7 +18,7 @@ from buurt.models import (
     PlacedAddress,
 )
 from core.images import CleanImageField
-from moderation.states import ModerationState
+from core.moderation import ModerationState
 
 from .querysets import ActivityQuerySet, OccurrenceQuerySet
 

@@ -2,7 +2,7 @@
 
 Whether an activity waits for review is decided in services.activity_needs_review."""
 
-from moderation.moderated import organisation_authors
+from accounts.moderated import organisation_authors
 
 from .models import Activity, Registration
 

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from buurt.querysets import public_organisations_q
-from moderation.states import ModerationState
+from core.moderation import ModerationState
 
 
 def public_activities_q(prefix: str = "", *, include_cancelled: bool = False) -> models.Q:

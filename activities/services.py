@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from buurt.models import GeocodeStatus
 from buurt.services import address_locate, address_place_on_commit, address_status_update
+from core.moderation import ModerationState
 from core.tasks import enqueue_on_commit
 from moderation.services import submission_state
-from moderation.states import ModerationState
 
 from . import recurrence
 from .models import Activity, Occurrence, Registration

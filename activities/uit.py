@@ -29,7 +29,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from buurt.models import Organisation
-from moderation.states import ModerationState
+from core.moderation import ModerationState
 
 from .models import Activity
 from .services import activity_needs_review, activity_save

@@ -2,7 +2,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from moderation.forms import PersonalDataPreviewMixin
+from core.forms import PersonalDataPreviewMixin
 
 from . import flags
 from .models import Organisation

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.images import CleanImageField
-from moderation.states import ModerationState
+from core.moderation import ModerationState
 
 from . import flags
 from .querysets import NeighbourhoodQuerySet, OrganisationQuerySet

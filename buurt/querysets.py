@@ -5,7 +5,7 @@ from django.contrib.gis.geos import Point
 from django.db import models
 
 import spatial
-from moderation.states import ModerationState
+from core.moderation import ModerationState
 
 
 class NeighbourhoodQuerySet(models.QuerySet):

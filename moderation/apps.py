@@ -9,9 +9,6 @@ class ModerationConfig(AppConfig):
     def ready(self):
         from accounts import personal_data
 
-        # Organisations are registered here because buurt predates moderation; newer content
-        # apps (activities, help) register their own models in their AppConfig.ready().
-        from . import moderated  # noqa: F401
         from .selectors import reports_export
 
         # A reporter's account deletion detaches their reports (Report.reporter is SET_NULL).

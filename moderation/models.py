@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .states import ModerationState
+from core.moderation import ModerationState
 
 __all__ = ["AppendOnlyError", "AuditEntry", "ModerationState", "Report"]
 

@@ -9,25 +9,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Q
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from accounts.models import WorkerProfile
+from core import moderation, personal_data
+from core.moderation import ModerationState
+from core.personal_data import KIND_LABELS
 
-from . import personal_data, registry
 from .models import AuditEntry, Report
-from .states import ModerationState
-
-KIND_LABELS = {
-    personal_data.PHONE: _("a phone number"),
-    personal_data.EMAIL: _("an e-mail address"),
-    personal_data.IBAN: _("a bank account number (IBAN)"),
-    personal_data.NATIONAL_NUMBER: _("a national register number"),
-}
 
 
 @dataclass
 class QueueItem:
-    moderated: registry.ModeratedType
+    moderated: moderation.ModeratedType
     obj: models.Model
     # Reason label -> number of open reports giving it.
     open_reports: Counter = field(default_factory=Counter)
@@ -90,7 +83,7 @@ def moderation_queue() -> Queue:
         ModerationState.HIDDEN: queue.hidden,
         ModerationState.APPROVED: queue.reported,
     }
-    for moderated in registry.registered():
+    for moderated in moderation.registered():
         content_type = ContentType.objects.get_for_model(moderated.model)
         reported_ids = [pk for ct, pk in open_reports if ct == content_type.pk]
         state = moderated.state_field
@@ -107,7 +100,7 @@ def moderation_queue() -> Queue:
 
 @dataclass
 class ItemReview:
-    moderated: registry.ModeratedType
+    moderated: moderation.ModeratedType
     obj: models.Model
     reports: list[Report]
     history: list[AuditEntry]
@@ -138,7 +131,7 @@ def moderation_item(*, key: str, pk: int) -> ItemReview:
 
     For moderators only: the reports name their reporters.
     """
-    moderated = registry.by_key(key)
+    moderated = moderation.by_key(key)
     if moderated is None:
         raise LookupError(key)
     obj = moderated.model._default_manager.filter(pk=pk).first()
@@ -178,9 +171,9 @@ def report_exists(*, reporter, target: models.Model) -> bool:
     ).exists()
 
 
-def reportable_item(*, key: str, pk: int) -> tuple[registry.ModeratedType, models.Model]:
+def reportable_item(*, key: str, pk: int) -> tuple[moderation.ModeratedType, models.Model]:
     """A public item of a registered model. Raises LookupError when there is none."""
-    moderated = registry.by_key(key)
+    moderated = moderation.by_key(key)
     if moderated is None:
         raise LookupError(key)
     obj = moderated.public_queryset().filter(pk=pk).first()

@@ -20,12 +20,12 @@ from accounts import policy
 from accounts.models import Membership
 from buurt.models import Organisation
 from buurt.services import organisation_save
+from core import moderation
+from core.moderation import ModerationState
 from core.ratelimit import rate_limit_hit
 from core.tasks import enqueue_on_commit
 
-from . import registry
 from .models import AuditEntry, Report
-from .states import ModerationState
 
 # Reports from this many different accounts hide an item until a moderator decides.
 REPORTS_TO_HIDE = 3
@@ -88,7 +88,9 @@ def audit_record(*, actor, action: str, target: models.Model, reason: str = "") 
     organisation they are no member of.
     """
     actor = actor if actor is not None and actor.is_authenticated else None
-    title = registry.get(target).title(target) if registry.is_registered(target) else str(target)
+    title = (
+        moderation.get(target).title(target) if moderation.is_registered(target) else str(target)
+    )
     entry = AuditEntry(
         actor=actor,
         actor_repr=Truncator(str(actor)).chars(255) if actor else "",
@@ -114,7 +116,7 @@ def report_create(*, reporter, target: models.Model, reason: str, details: str =
     """
     if not (reporter.is_authenticated and reporter.is_active):
         raise PermissionDenied
-    moderated = registry.get(target)
+    moderated = moderation.get(target)
     if not moderated.public_queryset().filter(pk=target.pk).exists():
         # Every concrete model has DoesNotExist; django-stubs' Model (abstract) does not.
         raise moderated.model.DoesNotExist  # type: ignore[attr-defined]
@@ -160,7 +162,7 @@ def moderation_decide(
     """
     if not policy.is_moderator(moderator):
         raise PermissionDenied
-    moderated = registry.get(target)
+    moderated = moderation.get(target)
     reason = reason.strip()
     if decision in (Decision.REJECT, Decision.HIDE) and not reason:
         raise ModerationError({"reason": _("Tell the author why.")})
@@ -187,7 +189,7 @@ def moderation_decide(
 
 def _state_set(target: models.Model, state: str) -> None:
     """Only the state column: the author's content and its updated_at stay as they were."""
-    moderated = registry.get(target)
+    moderated = moderation.get(target)
     type(target)._default_manager.filter(pk=target.pk).update(**{moderated.state_field: state})
     setattr(target, moderated.state_field, state)
 
@@ -209,9 +211,9 @@ def decision_notify(*, audit_entry_id: int) -> int:
     if entry is None or entry.action not in NOTIFIED_ACTIONS or entry.content_type is None:
         return 0
     target = entry.target
-    if target is None or not registry.is_registered(target):
+    if target is None or not moderation.is_registered(target):
         return 0  # deleted in the meantime
-    moderated = registry.get(target)
+    moderated = moderation.get(target)
     messages = []
     for author in moderated.authors(target):
         if not author.email:
@@ -248,7 +250,7 @@ def _decision_message(entry, moderated, target, author) -> EmailMessage:
 
 def submission_state(*, author, target: models.Model) -> str:
     """The state new content starts in: pending when its model wants this author reviewed."""
-    needs_review = registry.get(target).needs_review(author, target)
+    needs_review = moderation.get(target).needs_review(author, target)
     return ModerationState.PENDING if needs_review else ModerationState.APPROVED
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from buurt.models import Neighbourhood
-from moderation.states import ModerationState
+from core.moderation import ModerationState
 
 from .models import HelpOffer, HelpRequest
 from .services import OFFER_LIFETIME, REQUEST_LIFETIME, public_point_for

@@ -2,8 +2,8 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import PersonalDataPreviewMixin
 from core.validators import pseudonym_normalised, validate_pseudonym
-from moderation.forms import PersonalDataPreviewMixin
 
 from .models import Category, HelpLanguage, HelpMessage, TimeSlot
 

@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import CodeListField
+from core.moderation import ModerationState
 from core.tokens import new_token
 from core.validators import validate_pseudonym
-from moderation.states import ModerationState
 
 from .querysets import HelpMatchQuerySet, HelpOfferQuerySet, HelpRequestQuerySet
 

@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 
 from accounts import policy
-from moderation import registry
+from core import moderation
 
 from .models import HelpOffer, HelpRequest
 
@@ -20,14 +20,14 @@ def needs_review(author, item) -> bool:
 
 
 def register() -> None:
-    registry.register(
+    moderation.register(
         HelpOffer,
         authors=lambda offer: [offer.helper],
         public_queryset=lambda: HelpOffer.objects.public(),
         text_fields=("description", "in_return"),
         needs_review=needs_review,
     )
-    registry.register(
+    moderation.register(
         HelpRequest,
         authors=lambda item: [item.requester],
         public_queryset=lambda: HelpRequest.objects.public(),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.gis.db import models
 from django.db.models import Count, Max, Q
 
-from moderation.states import ModerationState
+from core.moderation import ModerationState
 
 # A helper with this many unanswered requests is not asked again until they answer.
 MAX_PENDING_PER_HELPER = 3

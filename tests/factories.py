@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Invitation, Membership, User, WorkerProfile
 from buurt.models import Neighbourhood, Organisation
-from moderation.states import ModerationState
+from core.moderation import ModerationState
 from neighbourhelp.models import HelpMatch, HelpOffer, HelpRequest
 from neighbourhelp.services import OFFER_LIFETIME, REQUEST_LIFETIME, public_point_for
 from referrals.models import FirstContact, Notification, Referral

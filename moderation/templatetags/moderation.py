@@ -1,7 +1,8 @@
 from django import template
 from django.urls import reverse
 
-from moderation import registry, selectors
+from core import moderation
+from moderation import selectors
 
 register = template.Library()
 
@@ -12,11 +13,11 @@ def report_link(context, obj):
 
     {% load moderation %}{% report_link organisation %}
     """
-    if not registry.is_registered(obj):
+    if not moderation.is_registered(obj):
         return {"url": ""}
     request = context.get("request")
     user = getattr(request, "user", None)
     return {
-        "url": reverse("moderation:report", args=[registry.get(obj).key, obj.pk]),
+        "url": reverse("moderation:report", args=[moderation.get(obj).key, obj.pk]),
         "reported": user is not None and selectors.report_exists(reporter=user, target=obj),
     }

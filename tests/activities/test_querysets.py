@@ -1,7 +1,7 @@
 import pytest
 
 from activities.models import Activity, Occurrence
-from moderation.states import ModerationState
+from core.moderation import ModerationState
 from tests.factories import ActivityFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db

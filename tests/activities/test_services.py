@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from activities import notifications, services
 from activities.models import Activity, Occurrence, Registration
-from moderation.states import ModerationState
+from core.moderation import ModerationState
 from tests.factories import (
     ActivityFactory,
     MembershipFactory,

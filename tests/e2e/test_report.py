@@ -5,7 +5,7 @@ from django.conf import settings
 from django.test import Client
 
 from buurt.models import Organisation
-from moderation.states import ModerationState
+from core.moderation import ModerationState
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

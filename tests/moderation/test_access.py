@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from accounts.models import Membership
 from buurt.models import Organisation
+from core.moderation import ModerationState
 from moderation.models import AuditEntry, Report
-from moderation.states import ModerationState
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

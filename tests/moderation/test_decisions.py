@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail.backends.locmem import EmailBackend
 
 from buurt.models import Organisation
+from core.moderation import ModerationState
 from moderation import services
 from moderation.models import AuditEntry, Report
-from moderation.states import ModerationState
 from moderation.tasks import decision_notify_task
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 

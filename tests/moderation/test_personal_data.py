@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from moderation import personal_data
-from moderation.personal_data import (
+from core.personal_data import (
     EMAIL,
     IBAN,
     NATIONAL_NUMBER,
@@ -15,6 +14,7 @@ from moderation.personal_data import (
     find_personal_data,
     national_number_check_digits,
 )
+from moderation import personal_data
 
 # --- Generators of valid numbers, written from the standards rather than from the code -----
 

@@ -5,7 +5,7 @@ from django import forms
 from django.template.loader import render_to_string
 
 from buurt.models import Organisation
-from moderation.forms import PersonalDataPreviewMixin
+from core.forms import PersonalDataPreviewMixin
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def test_ordinary_text_goes_through_without_a_question():
     assert form.is_valid()
     assert form.personal_data_warnings == []
     assert 'type="hidden" name="personal_data_confirmed"' in str(form)
-    assert render_to_string("moderation/_personal_data_warning.html", {"form": form}).strip() == ""
+    assert render_to_string("core/_personal_data_warning.html", {"form": form}).strip() == ""
 
 
 def test_personal_data_is_shown_back_with_a_warning():
@@ -48,7 +48,7 @@ def test_personal_data_is_shown_back_with_a_warning():
         ("Description", "an e-mail address", "mieke@example.be"),
     ]
     assert 'type="checkbox" name="personal_data_confirmed"' in str(form)
-    warning = render_to_string("moderation/_personal_data_warning.html", {"form": form})
+    warning = render_to_string("core/_personal_data_warning.html", {"form": form})
     assert "Description: a phone number “0470 12 34 56”" in warning
     assert "<script>" not in warning
 

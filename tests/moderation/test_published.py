@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from buurt import selectors
 from buurt.models import Organisation
-from moderation.states import ModerationState
+from core.moderation import ModerationState
 from tests.factories import NeighbourhoodFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db

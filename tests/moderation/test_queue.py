@@ -5,9 +5,10 @@ from django.test import Client
 from django.urls import reverse
 
 from buurt.models import Organisation
-from moderation import registry, services
+from core import moderation
+from core.moderation import ModerationState
+from moderation import services
 from moderation.models import AuditEntry, Report
-from moderation.states import ModerationState
 from tests.factories import OrganisationFactory, WorkerProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ def test_the_queue_shows_what_waits(client, moderator, waiting, django_assert_ma
 
     # Session, user, reports, workers, and per registered model (organisations, activities,
     # help offers and requests) its content type and its rows: not one per item.
-    with django_assert_max_num_queries(6 + 2 * len(registry.registered())):
+    with django_assert_max_num_queries(6 + 2 * len(moderation.registered())):
         response = client.get(QUEUE)
 
     assert response.status_code == 200

@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from buurt.models import Organisation
+from core.moderation import ModerationState
 from moderation import services
 from moderation.models import AuditEntry, Report
-from moderation.states import ModerationState
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db

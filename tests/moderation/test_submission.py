@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.models import Membership
 from buurt.models import Organisation
+from core.moderation import ModerationState
 from moderation import selectors, services
-from moderation.states import ModerationState
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ geocoding come from tests/factories.py (HelpOfferFactory, HelpRequestFactory).""
 
 from __future__ import annotations
 
-from moderation.states import ModerationState
+from core.moderation import ModerationState
 from neighbourhelp import services
 from neighbourhelp.models import HelpOffer, HelpRequest
 from tests import factories

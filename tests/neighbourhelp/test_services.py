@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 import spatial
-from moderation.states import ModerationState
+from core.moderation import ModerationState
 from neighbourhelp import selectors, services
 from neighbourhelp.models import HelpMatch, HelpOffer, HelpRequest
 from tests import factories

@@ -5,8 +5,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.moderation import ModerationState
 from moderation.models import AuditEntry
-from moderation.states import ModerationState
 from referrals import services
 from referrals.models import FirstContact, FollowUp, Notification, Referral
 from tests import factories

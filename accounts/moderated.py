@@ -1,10 +1,14 @@
-"""Registers the content that existed before moderation did: organisations."""
+"""How moderation reads organisations: who hears about decisions and whose additions wait.
 
-from accounts import policy
-from accounts.models import Membership, User
+Registered by accounts rather than buurt, which sits below accounts: an organisation's authors
+are its members and the review rule is a role, both decided here. Activities reuse the authors.
+"""
+
 from buurt.models import Organisation
+from core import moderation
 
-from . import registry
+from . import policy
+from .models import Membership, User
 
 
 def organisation_authors(organisation: Organisation) -> list[User]:
@@ -23,10 +27,11 @@ def organisation_needs_review(author, organisation: Organisation) -> bool:
     return not policy.is_moderator(author)
 
 
-registry.register(
-    Organisation,
-    authors=organisation_authors,
-    public_queryset=lambda: Organisation.objects.public(),
-    text_fields=("name", "description", "opening_hours"),
-    needs_review=organisation_needs_review,
-)
+def register() -> None:
+    moderation.register(
+        Organisation,
+        authors=organisation_authors,
+        public_queryset=lambda: Organisation.objects.public(),
+        text_fields=("name", "description", "opening_hours"),
+        needs_review=organisation_needs_review,
+    )

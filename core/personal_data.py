@@ -1,6 +1,6 @@
 """Find text that looks like someone's personal data, so an author is warned before publishing.
 
-Pure functions, no Django. Each detector returns Findings with the span in the original text.
+Pure functions, no models. Each detector returns Findings with the span in the original text.
 The checks lean towards precision: a warning on every date or postcode would teach people to
 click it away. Belgian and Dutch formats, because that is where Buurtkaart is used.
 """
@@ -11,10 +11,19 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 PHONE = "phone"
 EMAIL = "email"
 IBAN = "iban"
 NATIONAL_NUMBER = "national_number"
+
+KIND_LABELS = {
+    PHONE: _("a phone number"),
+    EMAIL: _("an e-mail address"),
+    IBAN: _("a bank account number (IBAN)"),
+    NATIONAL_NUMBER: _("a national register number"),
+}
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,17 @@
-"""Which models are moderated, and how moderation reads them.
+"""The moderation state of public content, which models are moderated, and how moderation
+reads them. No models here: every app may import it, and the moderation app (the queue,
+decisions, reports, audit) reads what the apps above core register.
 
-A content app registers each public model once, from its AppConfig.ready():
+An app registers each of its public models once, from its AppConfig.ready():
 
-    registry.register(
+    moderation.register(
         Activity,
         authors=lambda activity: activity.organisation_admins(),
         public_queryset=lambda: Activity.objects.public(include_cancelled=True),
         needs_review=lambda author, activity: not activity.organisation.is_verified,
     )
 
-The model needs a `moderation_state` field with moderation.states.ModerationState choices,
+The model needs a `moderation_state` field with ModerationState choices,
 and its public querysets must show only APPROVED rows. Reports, the queue, decisions, audit
 entries and e-mails then work for it without further code.
 """
@@ -20,6 +22,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ModerationState(models.TextChoices):
+    """Only APPROVED content is public; every other state keeps it off the map and the pages."""
+
+    PENDING = "pending", _("Waiting for a moderator")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    HIDDEN = "hidden", _("Hidden")
 
 
 @dataclass(frozen=True)
