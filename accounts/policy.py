@@ -144,6 +144,12 @@ def can_contact_neighbours(user) -> bool:
     return is_verified_account(user)
 
 
+def can_see_unpublished_help(user, *, author_id: int) -> bool:
+    """A help offer or request that is not public (waiting, rejected, hidden, expired): its
+    author and moderators see it; for everyone else it does not exist."""
+    return is_moderator(user) or bool(user.is_authenticated and user.pk == author_id)
+
+
 def can_ask_on_behalf(user) -> bool:
     """Verified workers ask for help on behalf of a client (a first name or pseudonym)."""
     return is_verified_worker(user)

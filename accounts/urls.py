@@ -11,6 +11,7 @@ urlpatterns = [
     path("account/verwijderen/", views.account_delete, name="delete"),
     path("privacy/", views.privacy, name="privacy"),
     path("uitnodigingen/<str:token>/", views.invitation_detail, name="invitation"),
+    path("organisaties/<slug:slug>/bewerken/", views.organisation_edit, name="organisation-edit"),
     path(
         "organisaties/<slug:slug>/leden/", views.organisation_members, name="organisation-members"
     ),

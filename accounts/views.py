@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from buurt.forms import OrganisationEditForm
+
 from . import policy, selectors, services
 from .forms import (
     AccountDeleteForm,
@@ -40,11 +42,17 @@ def _error_messages(request, error: ValidationError) -> None:
 @login_required
 def dashboard(request):
     user = request.user
+    memberships = list(selectors.memberships_of(user=user))
+    # Where the "Members" link shows, decided by the policy in one query.
+    managed = policy.organisations_managed_by(user).filter(
+        pk__in=[membership.organisation_id for membership in memberships]
+    )
     return render(
         request,
         "accounts/dashboard.html",
         {
-            "memberships": selectors.memberships_of(user=user),
+            "memberships": memberships,
+            "manages_members_of": set(managed.values_list("pk", flat=True)),
             "invitations": selectors.invitations_for(user=user),
             "worker_profile": selectors.worker_profile_of(user=user),
             "is_moderator": policy.is_moderator(user),
@@ -128,6 +136,32 @@ def invitation_detail(request, token):
         "accounts/invitation_detail.html",
         {"invitation": invitation, "can_accept": can_accept},
         status=status,
+    )
+
+
+# --- Organisation profiles (its members and moderators) ---------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, slug):
+    """The organisation's members (and moderators) keep its profile; others get a 404."""
+    organisation = get_object_or_404(policy.organisations_editable_by(request.user), slug=slug)
+    form = OrganisationEditForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        services.organisation_edit(
+            organisation=form.save(commit=False),
+            editor=request.user,
+            languages=form.cleaned_data["languages"],
+            network_models=form.cleaned_data["network_models"],
+        )
+        messages.success(request, _("The changes were saved."))
+        return redirect("accounts:organisation-edit", slug=organisation.slug)
+    return render(
+        request,
+        "accounts/organisation_edit.html",
+        {"organisation": organisation, "form": form},
+        status=400 if form.is_bound else 200,
     )
 
 

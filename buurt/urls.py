@@ -6,7 +6,6 @@ app_name = "buurt"
 
 urlpatterns = [
     path("organisaties/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
-    path("organisaties/<slug:slug>/bewerken/", views.organisation_edit, name="organisation-edit"),
     path("buurten/", views.neighbourhood_list, name="neighbourhood-list"),
     path("buurten/<str:code>/", views.neighbourhood_detail, name="neighbourhood-detail"),
 ]

@@ -1,16 +1,7 @@
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import render
 
-from accounts import policy
-from accounts import services as accounts_services
-from maps import rendering
-
-from . import selectors
-from .forms import OrganisationEditForm
+from . import maps, selectors
 from .models import Neighbourhood, Organisation
 
 
@@ -19,10 +10,17 @@ def organisation_detail(request, slug):
         organisation = selectors.organisation_detail(slug=slug)
     except Organisation.DoesNotExist as exc:
         raise Http404 from exc
+    # The admin link for an address that could not be placed; buurt sits below accounts.policy,
+    # so Django's own permission decides.
+    user = request.user
     return render(
         request,
         "buurt/organisation_detail.html",
-        {"organisation": organisation, "map": rendering.organisation_map(organisation)},
+        {
+            "organisation": organisation,
+            "map": maps.organisation_map(organisation),
+            "can_change_in_admin": user.is_staff and user.has_perm("buurt.change_organisation"),
+        },
     )
 
 
@@ -46,29 +44,6 @@ def neighbourhood_detail(request, code):
         {
             "neighbourhood": neighbourhood,
             "organisations": organisations,
-            "map": rendering.neighbourhood_map(neighbourhood, organisations),
+            "map": maps.neighbourhood_map(neighbourhood, organisations),
         },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def organisation_edit(request, slug):
-    """The organisation's members (and moderators) keep its profile; others get a 404."""
-    organisation = get_object_or_404(policy.organisations_editable_by(request.user), slug=slug)
-    form = OrganisationEditForm(request.POST or None, instance=organisation)
-    if request.method == "POST" and form.is_valid():
-        accounts_services.organisation_edit(
-            organisation=form.save(commit=False),
-            editor=request.user,
-            languages=form.cleaned_data["languages"],
-            network_models=form.cleaned_data["network_models"],
-        )
-        messages.success(request, _("The changes were saved."))
-        return redirect("buurt:organisation-edit", slug=organisation.slug)
-    return render(
-        request,
-        "buurt/organisation_edit.html",
-        {"organisation": organisation, "form": form},
-        status=400 if form.is_bound else 200,
     )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import spatial
-from buurt import selectors
+from buurt import maps, selectors
 
 from . import rendering
 from .search import service
@@ -28,7 +28,7 @@ def city_map(request):
     neighbourhoods = selectors.neighbourhoods_with_counts()
     organisations = selectors.organisations_on_map()
     # Rendering evaluates both querysets once; the template's list reuses the neighbourhoods.
-    city = rendering.city_map(neighbourhoods, organisations)
+    city = maps.city_map(neighbourhoods, organisations)
     return render(
         request,
         "maps/city.html",

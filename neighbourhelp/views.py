@@ -24,11 +24,11 @@ def board(request):
 
 
 def _visible(queryset, user, owner_field: str, pk: int):
-    """Public items for everyone; the author's own and all of them for moderators."""
+    """Public items for everyone, the others as accounts.policy says; a 404 otherwise."""
     item = get_object_or_404(queryset, pk=pk)
-    if item in queryset.model.objects.public().filter(pk=pk) or policy.is_moderator(user):
+    if item in queryset.model.objects.public().filter(pk=pk):
         return item
-    if user.is_authenticated and getattr(item, f"{owner_field}_id") == user.pk:
+    if policy.can_see_unpublished_help(user, author_id=getattr(item, f"{owner_field}_id")):
         return item
     raise Http404
 

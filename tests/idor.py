@@ -180,7 +180,7 @@ PROFILE = {"description": "Gekaapt", "content_language": "nl", "cost": "free"}
 
 CASES: list[Case] = [
     # buurt
-    Case("buurt:organisation-edit", _slug, data=PROFILE),
+    Case("accounts:organisation-edit", _slug, data=PROFILE),
     Case("buurt:organisation-detail", lambda: _slug(**DRAFT), ("get",), anonymous=404),
     # activities: the members' pages are 404 to outsiders; drafts are not public
     Case("activities:create", _slug, data=ACTIVITY_FORM),

@@ -159,5 +159,15 @@ def test_dashboard_lists_my_organisations(client, organisation):
     client.force_login(membership.user)
     content = client.get(reverse("accounts:dashboard")).content.decode()
     assert "Sportclub Muide" in content
-    assert reverse("buurt:organisation-edit", args=[organisation.slug]) in content
+    assert reverse("accounts:organisation-edit", args=[organisation.slug]) in content
     assert "Niet van mij" not in content
+
+
+def test_dashboard_links_to_the_members_of_organisations_i_manage_only(client, organisation):
+    mine = MembershipFactory(organisation=organisation, role=ADMIN)
+    edited = MembershipFactory(user=mine.user, role=EDITOR).organisation
+    client.force_login(mine.user)
+    content = client.get(reverse("accounts:dashboard")).content.decode()
+    assert reverse("accounts:organisation-edit", args=[edited.slug]) in content
+    assert reverse("accounts:organisation-members", args=[organisation.slug]) in content
+    assert reverse("accounts:organisation-members", args=[edited.slug]) not in content

@@ -44,7 +44,7 @@ def test_members_edit_the_profile(client, organisation, role):
     Language.objects.get_or_create(code="ar", defaults={"name_local": "العربية"})
     user = MembershipFactory(organisation=organisation, role=role).user
     client.force_login(user)
-    url = reverse("buurt:organisation-edit", args=[organisation.slug])
+    url = reverse("accounts:organisation-edit", args=[organisation.slug])
     assert client.get(url).status_code == 200
     response = client.post(url, form_data(languages=["ar"]))
     assert response.status_code == 302
@@ -63,7 +63,7 @@ def test_members_edit_the_profile(client, organisation, role):
 def test_a_new_address_is_placed_again(client, organisation, django_capture_on_commit_callbacks):
     user = MembershipFactory(organisation=organisation).user
     client.force_login(user)
-    url = reverse("buurt:organisation-edit", args=[organisation.slug])
+    url = reverse("accounts:organisation-edit", args=[organisation.slug])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client.post(url, form_data(street_address="Sleepstraat 10"))
     organisation.refresh_from_db()
@@ -75,7 +75,7 @@ def test_a_new_address_is_placed_again(client, organisation, django_capture_on_c
 def test_errors_are_shown_and_nothing_saved(client, organisation):
     user = MembershipFactory(organisation=organisation).user
     client.force_login(user)
-    url = reverse("buurt:organisation-edit", args=[organisation.slug])
+    url = reverse("accounts:organisation-edit", args=[organisation.slug])
     response = client.post(url, form_data(email="geen-adres", cost="duur"))
     assert response.status_code == 400
     content = response.content.decode()
@@ -87,7 +87,7 @@ def test_errors_are_shown_and_nothing_saved(client, organisation):
 
 def test_a_moderator_edits_any_organisation(client, organisation):
     client.force_login(UserFactory(is_moderator=True))
-    url = reverse("buurt:organisation-edit", args=[organisation.slug])
+    url = reverse("accounts:organisation-edit", args=[organisation.slug])
     assert client.post(url, form_data()).status_code == 302
 
 
@@ -99,7 +99,7 @@ def test_others_get_404(client, organisation, who):
         "member_elsewhere": lambda: MembershipFactory().user,
     }[who]()
     client.force_login(user)
-    url = reverse("buurt:organisation-edit", args=[organisation.slug])
+    url = reverse("accounts:organisation-edit", args=[organisation.slug])
     assert client.get(url).status_code == 404
     assert client.post(url, form_data(description="Gekaapt")).status_code == 404
     organisation.refresh_from_db()
@@ -109,7 +109,7 @@ def test_others_get_404(client, organisation, who):
 def test_members_edit_their_draft_organisation(client):
     draft = OrganisationFactory(status=Organisation.Status.DRAFT)
     client.force_login(MembershipFactory(organisation=draft).user)
-    assert client.get(reverse("buurt:organisation-edit", args=[draft.slug])).status_code == 200
+    assert client.get(reverse("accounts:organisation-edit", args=[draft.slug])).status_code == 200
 
 
 def test_a_moderator_editing_on_behalf_is_audited(client, organisation):
@@ -117,7 +117,7 @@ def test_a_moderator_editing_on_behalf_is_audited(client, organisation):
 
     member = MembershipFactory(organisation=organisation).user
     moderator = UserFactory(is_moderator=True)
-    url = reverse("buurt:organisation-edit", args=[organisation.slug])
+    url = reverse("accounts:organisation-edit", args=[organisation.slug])
     client.force_login(member)
     client.post(url, form_data())
     assert not AuditEntry.objects.exists()
@@ -132,7 +132,7 @@ def test_a_moderator_editing_on_behalf_is_audited(client, organisation):
 
 def test_personal_data_in_the_description_asks_for_a_check_before_publishing(client, organisation):
     client.force_login(MembershipFactory(organisation=organisation).user)
-    url = reverse("buurt:organisation-edit", args=[organisation.slug])
+    url = reverse("accounts:organisation-edit", args=[organisation.slug])
     text = "Bel gerust naar Mieke op 0470 12 34 56, zij komt je halen."
 
     response = client.post(url, form_data(description=text))

@@ -103,3 +103,11 @@ def test_only_the_invited_verified_address_may_accept():
     assert not policy.can_accept_invitation(unconfirmed, invitation)
     assert not policy.can_accept_invitation(UserFactory(), invitation)
     assert not policy.can_accept_invitation(AnonymousUser(), invitation)
+
+
+def test_unpublished_help_is_seen_by_its_author_and_moderators_only(people):
+    author = people["resident"]
+    assert policy.can_see_unpublished_help(author, author_id=author.pk)
+    assert policy.can_see_unpublished_help(people["moderator"], author_id=author.pk)
+    for role in ("anonymous", "coordinator", "worker", "blocked_moderator"):
+        assert not policy.can_see_unpublished_help(people[role], author_id=author.pk), role

@@ -60,6 +60,6 @@ def test_filters_and_icons_come_from_the_table():
 def test_the_edit_page_renders_the_shared_fieldset(client):
     organisation = OrganisationFactory()
     client.force_login(MembershipFactory(organisation=organisation).user)
-    page = client.get(reverse("buurt:organisation-edit", args=[organisation.slug])).content
+    page = client.get(reverse("accounts:organisation-edit", args=[organisation.slug])).content
     for name in flags.FORM_FIELDS:
         assert f'name="{name}"'.encode() in page

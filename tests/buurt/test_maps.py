@@ -1,4 +1,5 @@
-"""The folium maps: our own assets only, escaped user text, one marker per organisation."""
+"""The folium maps (buurt.maps on spatial.leaflet): our own assets only, escaped user text, one
+marker per organisation."""
 
 import json
 import re
@@ -9,10 +10,9 @@ from django.contrib.gis.geos import Point
 from django.contrib.staticfiles import finders
 from django.utils import translation
 
-from buurt import selectors
+from buurt import maps, selectors
 from buurt.models import Organisation
-from maps import rendering
-from spatial import assets
+from spatial import assets, leaflet
 from tests.factories import NeighbourhoodFactory, OrganisationFactory, box
 
 pytestmark = pytest.mark.django_db
@@ -70,9 +70,7 @@ def _city():
     OrganisationFactory(name="Toneelgroep", point=GRAVENSTEEN, neighbourhood=centre)
     OrganisationFactory(name=XSS, kind=Organisation.Kind.SPORTS, point=STATION_DAMPOORT)
     OrganisationFactory(name="Nog een kladversie", status=Organisation.Status.DRAFT)
-    return rendering.city_map(
-        selectors.neighbourhoods_with_counts(), selectors.organisations_on_map()
-    )
+    return maps.city_map(selectors.neighbourhoods_with_counts(), selectors.organisations_on_map())
 
 
 def test_every_vendored_asset_exists():
@@ -87,7 +85,7 @@ def test_city_map_loads_only_our_assets_and_the_tile_server(city):
 
 
 def test_organisation_map_loads_only_leaflet_and_our_script():
-    rendered = rendering.organisation_map(OrganisationFactory(name=XSS))
+    rendered = maps.organisation_map(OrganisationFactory(name=XSS))
     assert_only_own_assets(rendered)
     assert assets.LEAFLET_JS in rendered.script
     assert "markercluster" not in markup(rendered).lower()  # one marker needs no clustering
@@ -97,9 +95,9 @@ def test_names_are_never_written_as_markup():
     neighbourhood = NeighbourhoodFactory(name='<img src=x onerror="alert(2)">')
     organisation = OrganisationFactory(name=XSS, street_address="<b>Korenmarkt</b> 1")
     for rendered in (
-        rendering.city_map(selectors.neighbourhoods_with_counts(), [organisation]),
-        rendering.organisation_map(organisation),
-        rendering.neighbourhood_map(neighbourhood, [organisation]),
+        maps.city_map(selectors.neighbourhoods_with_counts(), [organisation]),
+        maps.organisation_map(organisation),
+        maps.neighbourhood_map(neighbourhood, [organisation]),
     ):
         text = markup(rendered)
         for raw in (XSS, "<img", "<b>"):
@@ -140,7 +138,7 @@ def test_city_map_fits_the_neighbourhoods_and_organisations(city):
 
 
 def test_empty_city_map_opens_on_the_default_centre():
-    rendered = rendering.city_map([], [])
+    rendered = maps.city_map([], [])
     assert not FIT_BOUNDS.search(rendered.script)
     lat, lon = CENTER.search(rendered.script).groups()
     assert (float(lat), float(lon)) == settings.MAP_DEFAULT_CENTER
@@ -161,14 +159,14 @@ def test_legend_lists_the_kinds_on_the_map(city):
 
 
 def test_organisation_without_location_has_no_map():
-    rendered = rendering.organisation_map(OrganisationFactory(point=None))
+    rendered = maps.organisation_map(OrganisationFactory(point=None))
     assert markup(rendered) == ""
 
 
 def test_neighbourhood_map_shows_its_boundary_and_organisations():
     neighbourhood = NeighbourhoodFactory(is_approximate=True)
     organisations = [OrganisationFactory(name="Buurthuis"), OrganisationFactory(point=None)]
-    rendered = rendering.neighbourhood_map(neighbourhood, organisations)
+    rendered = maps.neighbourhood_map(neighbourhood, organisations)
     (feature,) = layer_data(rendered, "addNeighbourhoods")["features"]
     assert feature["properties"]["approximate"] is True
     assert feature["properties"]["url"] is None  # we are on its page already
@@ -177,6 +175,6 @@ def test_neighbourhood_map_shows_its_boundary_and_organisations():
 
 
 def test_every_kind_has_its_own_marker():
-    assert set(rendering.KIND_STYLES) == set(Organisation.Kind)
-    assert len(set(rendering.KIND_STYLES.values())) == len(Organisation.Kind)
-    assert {style.shape for style in rendering.KIND_STYLES.values()} <= set(rendering.MARKER_SHAPES)
+    assert set(maps.KIND_STYLES) == set(Organisation.Kind)
+    assert len(set(maps.KIND_STYLES.values())) == len(Organisation.Kind)
+    assert {style.shape for style in maps.KIND_STYLES.values()} <= set(leaflet.MARKER_SHAPES)

@@ -1,4 +1,5 @@
-"""{% map_scripts map %}: a RenderedMap's scripts, the inline one with the request's CSP nonce."""
+"""{% map_scripts map %}: a RenderedMap's scripts (spatial.leaflet), the inline one with the
+request's CSP nonce."""
 
 from django import template
 

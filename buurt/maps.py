@@ -1,0 +1,168 @@
+"""The maps of the city, a neighbourhood and an organisation, and the organisation markers and
+neighbourhood areas that the search maps (maps.rendering) reuse. Built with spatial.leaflet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+import spatial
+from spatial import leaflet
+from spatial.leaflet import MarkerStyle, RenderedMap
+
+from .models import Neighbourhood, Organisation
+
+Kind = Organisation.Kind
+
+KIND_STYLES = {
+    Kind.CULTURE: MarkerStyle("#cc79a7", "circle"),
+    Kind.SPORTS: MarkerStyle("#009e73", "circle"),
+    Kind.YOUTH: MarkerStyle("#e69f00", "circle"),
+    Kind.SENIORS: MarkerStyle("#0072b2", "circle"),
+    Kind.COMMUNITY_CENTRE: MarkerStyle("#d55e00", "square"),
+    Kind.SERVICE_CENTRE: MarkerStyle("#0072b2", "square"),
+    Kind.PUBLIC_SERVICE: MarkerStyle("#000000", "square"),
+    Kind.PEER_GROUP: MarkerStyle("#56b4e9", "diamond"),
+    Kind.BUDDY_PROJECT: MarkerStyle("#cc79a7", "diamond"),
+    Kind.VOLUNTEERING: MarkerStyle("#009e73", "diamond"),
+    Kind.LANGUAGE_CAFE: MarkerStyle("#e69f00", "triangle"),
+    Kind.SOCIAL_RESTAURANT: MarkerStyle("#d55e00", "triangle"),
+    Kind.OTHER: MarkerStyle("#666666", "circle"),
+}
+
+
+def marker_icon(kind: str) -> SafeString:
+    """The SVG marker of an organisation kind; the same markup serves map and legend."""
+    return leaflet.marker_svg(KIND_STYLES.get(kind, KIND_STYLES[Kind.OTHER]))
+
+
+def kind_legend(kinds: Iterable[str]) -> SafeString:
+    """The legend of the organisation kinds on a map."""
+    return leaflet.legend((marker_icon(kind), Kind(kind).label) for kind in kinds)
+
+
+# --- data for the layers ----------------------------------------------------------------------
+
+
+def _organisation_data(organisations: Iterable[Organisation], *, cluster: bool) -> dict:
+    rows, kinds = [], {}
+    for organisation in organisations:
+        if organisation.point is None:
+            continue
+        kind = organisation.kind if organisation.kind in KIND_STYLES else Kind.OTHER
+        kinds[kind] = {"label": str(Kind(kind).label), "icon": str(marker_icon(kind))}
+        rows.append(
+            [
+                *spatial.latlng(organisation.point),
+                organisation.name,
+                organisation.get_absolute_url(),
+                kind,
+                organisation.address,
+            ]
+        )
+    return {"organisations": rows, "kinds": kinds, "cluster": cluster}
+
+
+def _neighbourhood_label(neighbourhood: Neighbourhood, count: int | None) -> str:
+    parts = [neighbourhood.name]
+    if count is not None:
+        parts.append(
+            ngettext("%(count)d organisation", "%(count)d organisations", count) % {"count": count}
+        )
+    label = " — ".join(parts)
+    if neighbourhood.is_approximate:
+        label = _("%(label)s (approximate boundary)") % {"label": label}
+    return label
+
+
+def neighbourhood_layer(
+    neighbourhoods: Iterable[Neighbourhood], *, link: bool
+) -> leaflet.DataLayer:
+    """Neighbourhood boundaries as one GeoJSON layer, drawn by maps/map.js; `link` makes each
+    area lead to its page."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": spatial.geojson_geometry(neighbourhood.boundary),
+            "properties": {
+                "name": neighbourhood.name,
+                "label": _neighbourhood_label(
+                    neighbourhood, getattr(neighbourhood, "organisation_count", None)
+                ),
+                "url": neighbourhood.get_absolute_url() if link else None,
+                "approximate": neighbourhood.is_approximate,
+            },
+        }
+        for neighbourhood in neighbourhoods
+    ]
+    data = {"type": "FeatureCollection", "features": features}
+    return leaflet.DataLayer("addNeighbourhoods", data)
+
+
+# --- the maps ---------------------------------------------------------------------------------
+
+
+def city_map(
+    neighbourhoods: Iterable[Neighbourhood], organisations: Iterable[Organisation]
+) -> RenderedMap:
+    """All neighbourhoods (with `organisation_count` annotated) and published organisations."""
+    neighbourhoods, organisations = list(neighbourhoods), list(organisations)
+    leaflet_map = leaflet.new_map()
+    leaflet.fit(
+        leaflet_map,
+        spatial.extent([n.boundary for n in neighbourhoods] + [o.point for o in organisations]),
+    )
+    leaflet_map.add_child(neighbourhood_layer(neighbourhoods, link=True))
+    markers = _organisation_data(organisations, cluster=True)
+    leaflet_map.add_child(leaflet.DataLayer("addOrganisations", markers))
+    return leaflet.render(
+        leaflet_map,
+        label=_("Map of the neighbourhoods and organisations; the list below has the same places."),
+        css_class="map",
+        cluster=True,
+        legend=kind_legend(markers["kinds"]),
+    )
+
+
+def neighbourhood_map(
+    neighbourhood: Neighbourhood, organisations: Iterable[Organisation]
+) -> RenderedMap:
+    """One neighbourhood's boundary and its organisations."""
+    organisations = list(organisations)
+    leaflet_map = leaflet.new_map()
+    leaflet.fit(
+        leaflet_map, spatial.extent([neighbourhood.boundary] + [o.point for o in organisations])
+    )
+    leaflet_map.add_child(neighbourhood_layer([neighbourhood], link=False))
+    markers = _organisation_data(organisations, cluster=True)
+    leaflet_map.add_child(leaflet.DataLayer("addOrganisations", markers))
+    return leaflet.render(
+        leaflet_map,
+        label=_("Map of %(name)s; the list below has the same organisations.")
+        % {"name": neighbourhood.name},
+        css_class="map",
+        cluster=True,
+        legend=kind_legend(markers["kinds"]),
+    )
+
+
+def organisation_map(organisation: Organisation) -> RenderedMap:
+    """A small map around one organisation; empty markup when it has no location."""
+    if organisation.point is None:
+        return RenderedMap()
+    leaflet_map = leaflet.new_map(
+        center=spatial.latlng(organisation.point), zoom=leaflet.STREET_ZOOM
+    )
+    markers = _organisation_data([organisation], cluster=False)
+    leaflet_map.add_child(leaflet.DataLayer("addOrganisations", markers))
+    return leaflet.render(
+        leaflet_map,
+        label=_("Map showing where %(name)s is; the address is given above.")
+        % {"name": organisation.name},
+        css_class="map map--small",
+        cluster=False,
+        legend=mark_safe(""),
+    )
