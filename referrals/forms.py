@@ -2,8 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import personal_data
 from core.validators import pseudonym_normalised, validate_pseudonym
-from moderation import personal_data
 
 from .models import FirstContact, FollowUp, GiveBack, Need, Referral
 from .services import Decision

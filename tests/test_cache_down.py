@@ -27,8 +27,10 @@ pytestmark = [
     pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server"),
 ]
 
-# A dead Redis must cost a request well under a second.
-FAST = 1.0
+# A refused connection costs nothing; what this bound catches is a request that waits per
+# cache operation or hangs. Loose enough for a loaded 2-core machine (a log-in alone has taken
+# 1.5 s there): the precise claim for a hung Redis is made by counting connections.
+FAST = 3.0
 
 
 @pytest.fixture
@@ -148,10 +150,13 @@ def test_a_cache_redis_that_never_answers_costs_one_short_timeout(client, settin
         )
         assert response.status_code == 200
         assert hung.connected.is_set()
-        # One timeout (0.25 s), then the cache is left alone: not one per cache operation.
+        # One connection and one timeout (0.25 s), then the cache is left alone: not one
+        # wait per cache operation, nor one per request during the back-off.
+        assert len(hung.connections) == 1
         assert seconds < FAST
-        _response, seconds = timed(lambda: client.get(reverse("api-schema") + "?format=json"))
-        assert seconds < 0.2
+        response = client.get(reverse("api-schema") + "?format=json")
+        assert response.status_code == 200
+        assert len(hung.connections) == 1
 
 
 def test_the_api_throttle_counts_in_the_shared_cache(client, cache_redis):

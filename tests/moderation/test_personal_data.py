@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core import personal_data
 from core.personal_data import (
     EMAIL,
     IBAN,
@@ -14,7 +15,6 @@ from core.personal_data import (
     find_personal_data,
     national_number_check_digits,
 )
-from moderation import personal_data
 
 # --- Generators of valid numbers, written from the standards rather than from the code -----
 
