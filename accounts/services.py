@@ -14,16 +14,15 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives, send_mail
 from django.db import transaction
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from buurt.models import Organisation
 from buurt.services import organisation_save
+from core.mail import message_render, messages_send, site_url
 from core.tasks import enqueue_on_commit
 
 from . import personal_data, policy
@@ -53,27 +52,6 @@ def wrong_account_message() -> str:
         "This invitation was sent to another e-mail address. Sign in with that address, or "
         "add and confirm it in your account first."
     )
-
-
-# --- E-mail -----------------------------------------------------------------------------------
-
-
-def email_send(*, subject: str, body: str, from_email: str, to: list[str], html=None) -> None:
-    message = EmailMultiAlternatives(subject, body, from_email, to)
-    if html:
-        message.attach_alternative(html, "text/html")
-    message.send()
-
-
-def _render_mail(template: str, context: dict) -> tuple[str, str]:
-    """(subject, body) from accounts/email/<template>_subject.txt and _message.txt."""
-    rendered = render_to_string(f"accounts/email/{template}_subject.txt", context)
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(rendered.split())
-    return subject, render_to_string(f"accounts/email/{template}_message.txt", context)
-
-
-def _site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 # --- Invitations ------------------------------------------------------------------------------
@@ -127,16 +105,17 @@ def invitation_send_mail(*, invitation_id: int) -> bool:
     )
     if invitation is None or not invitation.is_pending:
         return False
-    with translation.override(invitation.language):
-        subject, body = _render_mail(
-            "invitation",
-            {
-                "invitation": invitation,
-                "organisation": invitation.organisation,
-                "accept_url": _site_url(reverse("accounts:invitation", args=[invitation.token])),
-            },
-        )
-    send_mail(subject, body, None, [invitation.email])
+    message = message_render(
+        template_prefix="accounts/email/invitation",
+        context={
+            "invitation": invitation,
+            "organisation": invitation.organisation,
+            "accept_url": site_url(reverse("accounts:invitation", args=[invitation.token])),
+        },
+        recipient=invitation.email,
+        language=invitation.language,  # the inviter's: the invitee has no account yet
+    )
+    messages_send([message])
     return True
 
 
@@ -307,10 +286,12 @@ def worker_decision_mail(*, user_id: int, verified: bool) -> bool:
     if user is None:
         return False
     template = "worker_verified" if verified else "worker_rejected"
-    subject, body = _render_mail(
-        template, {"user": user, "account_url": _site_url(reverse("accounts:dashboard"))}
+    message = message_render(
+        template_prefix=f"accounts/email/{template}",
+        context={"user": user, "account_url": site_url(reverse("accounts:dashboard"))},
+        recipient=user,
     )
-    send_mail(subject, body, None, [user.email])
+    messages_send([message])
     return True
 
 

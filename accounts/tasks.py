@@ -1,24 +1,10 @@
 """Background work of the accounts app: e-mails and the retention of personal data."""
 
-import smtplib
-
 from celery import shared_task
 
+from core.tasks import MAIL_RETRY
+
 from . import services
-
-# E-mail servers fail now and then: retry with backoff (30 s, 1, 2, 4, 8 min).
-MAIL_RETRY = {
-    "autoretry_for": (smtplib.SMTPException, OSError),
-    "retry_backoff": 30,
-    "retry_backoff_max": 15 * 60,
-    "max_retries": 5,
-}
-
-
-@shared_task(**MAIL_RETRY)
-def email_send_task(*, subject: str, body: str, from_email: str, to: list[str], html=None):
-    """Send a message rendered in the request (allauth's mails)."""
-    services.email_send(subject=subject, body=body, from_email=from_email, to=to, html=html)
 
 
 @shared_task(**MAIL_RETRY)

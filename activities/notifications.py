@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import timezone
+
+from core.mail import message_render, messages_send, site_url
 
 from .models import Occurrence, Registration
 
@@ -25,19 +26,21 @@ def registration_notify(*, registration_id: int, event: str) -> int:
     )
     if registration is None:
         return 0
+    activity = registration.occurrence.activity
     context = {"registration": registration, "occurrence": registration.occurrence}
     if event == "new":
         recipient = _organisation_address(registration.occurrence)
         template = "activities/email/registration_new"
+        context["url"] = site_url(reverse("activities:registrations", args=[activity.pk]))
     else:
-        recipient = registration.user.email
+        recipient = registration.user
         template = "activities/email/registration_moved_up"
+        context["url"] = site_url(activity.get_absolute_url())
     if not recipient:
         return 0
-    with translation.override("nl"):
-        subject = render_to_string(f"{template}_subject.txt", context).strip()
-        body = render_to_string(f"{template}.txt", context)
-    return EmailMessage(subject, body, None, [recipient]).send()
+    return messages_send(
+        [message_render(template_prefix=template, context=context, recipient=recipient)]
+    )
 
 
 def reminders_send(*, now: datetime.datetime | None = None) -> int:
@@ -62,12 +65,17 @@ def reminders_send(*, now: datetime.datetime | None = None) -> int:
         claim = Registration.objects.filter(pk=registration.pk, reminded_at__isnull=True)
         if not claim.update(reminded_at=now):
             continue  # another worker sent it
-        context = {"registration": registration, "occurrence": registration.occurrence}
-        with translation.override("nl"):
-            subject = render_to_string("activities/email/reminder_subject.txt", context).strip()
-            body = render_to_string("activities/email/reminder.txt", context)
+        message = message_render(
+            template_prefix="activities/email/reminder",
+            context={
+                "registration": registration,
+                "occurrence": registration.occurrence,
+                "url": site_url(registration.occurrence.activity.get_absolute_url()),
+            },
+            recipient=registration.user,
+        )
         try:
-            sent += EmailMessage(subject, body, None, [registration.user.email]).send()
+            sent += messages_send([message])
         except Exception:
             Registration.objects.filter(pk=registration.pk, reminded_at=now).update(
                 reminded_at=None

@@ -2,10 +2,12 @@
 
 from celery import shared_task
 
+from core.tasks import MAIL_RETRY
+
 from . import notifications, services
 
 
-@shared_task(acks_late=True)
+@shared_task(**MAIL_RETRY, acks_late=True)
 def registration_notify_task(registration_id: int, event: str) -> int:
     return notifications.registration_notify(registration_id=registration_id, event=event)
 

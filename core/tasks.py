@@ -4,7 +4,10 @@ request wait on a broker that is down."""
 from __future__ import annotations
 
 import logging
+import smtplib
 
+from celery import shared_task
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 
 from .outages import CircuitBreaker
@@ -13,6 +16,15 @@ logger = logging.getLogger(__name__)
 
 # After a failed publish the broker is skipped for OUTAGE_BACKOFF seconds (per process).
 broker = CircuitBreaker("Broker")
+
+# For the tasks that send e-mail (core.mail): mail servers fail now and then, retry with
+# backoff (30 s, 1, 2, 4, 8 min).
+MAIL_RETRY = {
+    "autoretry_for": (smtplib.SMTPException, OSError),
+    "retry_backoff": 30,
+    "retry_backoff_max": 15 * 60,
+    "max_retries": 5,
+}
 
 
 def enqueue(task, *args, **kwargs) -> bool:
@@ -49,3 +61,14 @@ def enqueue(task, *args, **kwargs) -> bool:
 def enqueue_on_commit(task, *args, **kwargs) -> None:
     """enqueue() once the current transaction commits (at once outside a transaction)."""
     transaction.on_commit(lambda: enqueue(task, *args, **kwargs))
+
+
+@shared_task(**MAIL_RETRY)
+def mail_send_task(*, subject: str, body: str, from_email: str, to: list[str], html=None) -> int:
+    """Send a message rendered in the request (core.mail.message_send_on_commit)."""
+    from .mail import messages_send
+
+    message = EmailMultiAlternatives(subject, body, from_email, to)
+    if html:
+        message.attach_alternative(html, "text/html")
+    return messages_send([message])

@@ -6,13 +6,10 @@ task queued when the transaction commits. Nothing here ever tells an author who 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, models, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +18,7 @@ from accounts.models import Membership
 from buurt.models import Organisation
 from buurt.services import organisation_save
 from core import moderation
+from core.mail import message_render, messages_send, site_url
 from core.moderation import ModerationState
 from core.ratelimit import rate_limit_hit
 from core.tasks import enqueue_on_commit
@@ -214,35 +212,25 @@ def decision_notify(*, audit_entry_id: int) -> int:
     if target is None or not moderation.is_registered(target):
         return 0  # deleted in the meantime
     moderated = moderation.get(target)
-    messages = []
-    for author in moderated.authors(target):
-        if not author.email:
-            continue
-        with translation.override(getattr(author, "language", "") or settings.LANGUAGE_CODE):
-            messages.append(_decision_message(entry, moderated, target, author))
-    if messages:
-        get_connection().send_messages(messages)
-    return len(messages)
-
-
-def _decision_message(entry, moderated, target, author) -> EmailMessage:
     url = target.get_absolute_url() if hasattr(target, "get_absolute_url") else ""
-    site_url = getattr(settings, "SITE_URL", "").rstrip("/")
     context = {
         "action": entry.action,
         "actions": AuditEntry.Action,
-        "author": author,
         "kind": moderated.verbose_name,
         "title": moderated.title(target),
         "reason": entry.reason,
-        "url": f"{site_url}{url}" if site_url and url else "",
+        "url": site_url(url) if url else "",
     }
-    rendered = render_to_string("moderation/email/decision_subject.txt", context)
-    prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
-    # A title can hold a line break, which a mail header cannot.
-    subject = prefix + " ".join(rendered.split())
-    body = render_to_string("moderation/email/decision_message.txt", context)
-    return EmailMessage(subject, body, None, [author.email])
+    messages = [
+        message_render(
+            template_prefix="moderation/email/decision",
+            context={**context, "author": author},
+            recipient=author,
+        )
+        for author in moderated.authors(target)
+        if author.email
+    ]
+    return messages_send(messages)
 
 
 # --- Submissions ---------------------------------------------------------------------------

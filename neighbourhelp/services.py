@@ -1,7 +1,7 @@
 """Every write of neighbour help: offers, requests, matches, relayed messages, housekeeping.
 
-Atomic and validated. E-mails go out through a task queued when the transaction commits, and
-never carry an address or a coordinate: only links back to the platform.
+Atomic and validated. E-mails (neighbourhelp.notifications) go out through a task queued when
+the transaction commits.
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ import math
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import spatial
@@ -305,74 +304,6 @@ def _notify_on_commit(match: HelpMatch, event: str, *, recipient_id: int | None 
     enqueue_on_commit(help_match_notify_task, match.pk, event, recipient_id=recipient_id)
 
 
-def _site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def help_match_notify(*, match_id: int, event: str, recipient_id: int | None = None) -> int:
-    """Tell the other side what happened, with a link to the match page: no addresses."""
-    match = HelpMatch.objects.select_related("request__requester", "offer__helper").get(pk=match_id)
-    helper, requester = match.offer.helper, match.request.requester
-    recipient = {
-        "asked": helper,
-        "accepted": requester,
-        "declined": requester,
-        "message": helper if recipient_id == helper.pk else requester,
-    }[event]
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = {
-            "asked": _("A neighbour asks for your help"),
-            "accepted": _("A neighbour said yes to your request"),
-            "declined": _("A neighbour cannot help this time"),
-            "message": _("A new message about neighbour help"),
-        }[event]
-        body = "\n\n".join(
-            [
-                {
-                    "asked": _(
-                        "Someone asks for help with: %(request)s. Answer yes or no on the "
-                        "platform; your contact details are shared only when you say yes."
-                    ),
-                    "accepted": _(
-                        "Good news about your request %(request)s: the helper said yes. You "
-                        "can now see each other's contact details."
-                    ),
-                    "declined": _(
-                        "The neighbour you asked about %(request)s cannot help this time. "
-                        "You can ask someone else."
-                    ),
-                    "message": _("You have a new message about %(request)s."),
-                }[event]
-                % {"request": match.request},
-                _site_url(match.get_absolute_url()),
-            ]
-        )
-    return send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-        body,
-        None,
-        [recipient.email],
-    )
-
-
-def help_offer_remind(*, offer_id: int) -> int:
-    offer = HelpOffer.objects.select_related("helper").get(pk=offer_id)
-    from django.urls import reverse
-
-    url = _site_url(reverse("neighbourhelp:offer-renew", args=[offer.pk, offer.renew_token]))
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Your help offer expires soon")
-        body = _(
-            "Your help offer expires on %(date)s. Keep it for three more months with one click:"
-        ) % {"date": timezone.localtime(offer.expires_at).date().isoformat()}
-    return send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-        f"{body}\n\n{url}",
-        None,
-        [offer.helper.email],
-    )
-
-
 # --- Housekeeping (Celery beat) --------------------------------------------------------------
 
 
@@ -409,19 +340,6 @@ def help_housekeeping(*, now=None) -> dict[str, int]:
         "expired": expired,
         "closed": len(to_close),
     }
-
-
-def help_request_closed_notify(*, request_id: int) -> int:
-    item = HelpRequest.objects.select_related("requester").get(pk=request_id)
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Your help request has been closed")
-        body = _(
-            "Your request %(request)s was open for a while without a match and is now closed. "
-            "You are welcome to ask again."
-        ) % {"request": item}
-    return send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [item.requester.email]
-    )
 
 
 # --- Personal data ---------------------------------------------------------------------------

@@ -1,21 +1,25 @@
 from celery import shared_task
 
-from . import services
+from core.tasks import MAIL_RETRY
+
+from . import notifications, services
 
 
-@shared_task
+@shared_task(**MAIL_RETRY)
 def help_match_notify_task(match_id: int, event: str, recipient_id: int | None = None) -> int:
-    return services.help_match_notify(match_id=match_id, event=event, recipient_id=recipient_id)
+    return notifications.help_match_notify(
+        match_id=match_id, event=event, recipient_id=recipient_id
+    )
 
 
-@shared_task
+@shared_task(**MAIL_RETRY)
 def help_offer_remind_task(offer_id: int) -> int:
-    return services.help_offer_remind(offer_id=offer_id)
+    return notifications.help_offer_remind(offer_id=offer_id)
 
 
-@shared_task
+@shared_task(**MAIL_RETRY)
 def help_request_closed_task(request_id: int) -> int:
-    return services.help_request_closed_notify(request_id=request_id)
+    return notifications.help_request_closed_notify(request_id=request_id)
 
 
 @shared_task

@@ -1,8 +1,8 @@
-"""Every write of warm referrals: start, answer, go along, follow up, notify, anonymise.
+"""Every write of warm referrals: start, answer, go along, follow up, anonymise.
 
-Notifications are rows written in the same transaction as the change (see Notification), so
-that a referral and the promise to tell the others about it are saved together, whatever the
-broker or the mail server are doing.
+Whom to tell is decided here; the notifications (referrals.notifications) are rows written in
+the same transaction as the change, so that a referral and the promise to tell the others about
+it are saved together, whatever the broker or the mail server are doing.
 """
 
 from __future__ import annotations
@@ -13,18 +13,14 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from accounts.policy import can_contact_neighbours
 from activities.models import Activity
 from buurt.models import Organisation
-from core.tasks import enqueue
 from moderation.models import AuditEntry
 from neighbourhelp.models import HelpOffer
 
@@ -37,14 +33,9 @@ from .models import (
     Referral,
     follow_up_due_on,
 )
+from .notifications import notify
 
 FINAL_OUTCOMES = (Referral.Outcome.NEVER, Referral.Outcome.STOPPED)
-# A pending notification not queued for this long is queued again by the beat task.
-REQUEUE_AFTER = datetime.timedelta(minutes=10)
-
-
-class DeliveryFailed(Exception):
-    """The mail server did not take the e-mail; the task retries."""
 
 
 # --- Starting a referral ---------------------------------------------------------------------
@@ -109,9 +100,9 @@ def referral_create(
     referral.full_clean()
     with transaction.atomic():
         referral.save()
-        _notify(referral, Notification.Event.NEW, _members(referral))
+        notify(referral, Notification.Event.NEW, _members(referral))
         if companion_offer is not None:
-            _notify(referral, Notification.Event.COMPANION_ASKED, [companion_offer.helper])
+            notify(referral, Notification.Event.COMPANION_ASKED, [companion_offer.helper])
     return referral
 
 
@@ -181,7 +172,7 @@ def referral_respond(
             if referral.status == Referral.Status.DECLINED
             else Notification.Event.ACCEPTED
         )
-        _notify(referral, event, [referral.worker, *_companion_if_going(referral)])
+        notify(referral, event, [referral.worker, *_companion_if_going(referral)])
     return referral
 
 
@@ -207,7 +198,7 @@ def referral_withdraw(*, user, referral: Referral) -> Referral:
         referral.status = Referral.Status.WITHDRAWN
         referral.save(update_fields=["status"])
         referral.follow_ups.filter(asked_at__isnull=True).delete()
-        _notify(
+        notify(
             referral,
             Notification.Event.WITHDRAWN,
             [*_members(referral), *_companion_if_going(referral, asked_too=True)],
@@ -229,7 +220,7 @@ def companion_answer(*, user, referral: Referral, accept: bool) -> Referral:
             Referral.CompanionStatus.ACCEPTED if accept else Referral.CompanionStatus.DECLINED
         )
         referral.save(update_fields=["companion_status"])
-        _notify(referral, Notification.Event.COMPANION_ANSWERED, [referral.worker])
+        notify(referral, Notification.Event.COMPANION_ANSWERED, [referral.worker])
     return referral
 
 
@@ -256,7 +247,7 @@ def follow_ups_ask(*, today: datetime.date | None = None) -> int:
             )
             if not claimed:
                 continue  # another beat run got it
-            _notify(
+            notify(
                 follow_up.referral,
                 Notification.Event.FOLLOW_UP,
                 [follow_up.referral.worker],
@@ -312,7 +303,7 @@ def referral_views_record(*, user, referrals: Iterable[Referral]) -> int:
     return len(entries)
 
 
-# --- Notifications ---------------------------------------------------------------------------
+# --- Recipients ------------------------------------------------------------------------------
 
 
 def _members(referral: Referral) -> list:
@@ -322,131 +313,6 @@ def _members(referral: Referral) -> list:
             organisation_id=referral.organisation_id, user__is_active=True
         ).select_related("user")
     ]
-
-
-def _notify(referral, event, recipients, *, follow_up: FollowUp | None = None) -> None:
-    """Write one notification per recipient and queue them once the transaction commits."""
-    rows = Notification.objects.bulk_create(
-        Notification(referral=referral, recipient=r, event=event, follow_up=follow_up)
-        for r in dict.fromkeys(recipients)
-        if r is not None and r.is_active
-    )
-    ids = [row.pk for row in rows]
-    if ids:
-        transaction.on_commit(lambda: notifications_queue(ids))
-
-
-def notifications_queue(ids: list[int]) -> int:
-    """Hand notifications to the broker. A broker that is down loses nothing: the rows stay
-    pending and notifications_requeue() queues them again."""
-    from .tasks import notification_send_task
-
-    queued = 0
-    for pk in ids:
-        Notification.objects.filter(pk=pk).update(queued_at=timezone.now())
-        if enqueue(notification_send_task, pk):
-            queued += 1
-        else:
-            Notification.objects.filter(pk=pk).update(queued_at=None)
-    return queued
-
-
-def notifications_requeue(*, now: datetime.datetime | None = None) -> int:
-    """Queue again what is pending and was not queued recently (beat, every few minutes)."""
-    now = now or timezone.now()
-    ids = list(
-        Notification.objects.stale(queued_before=now - REQUEUE_AFTER)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:500]
-    )
-    return notifications_queue(ids)
-
-
-def notification_send(*, notification_id: int) -> str:
-    """Send one notification e-mail. Raises DeliveryFailed when the mail server refuses it or
-    does not answer (within EMAIL_TIMEOUT).
-
-    No transaction is open while the mail server is asked: the row is claimed with one
-    conditional UPDATE (on its attempt count, so that two workers never both send it), the
-    e-mail goes out, and the outcome is written with another UPDATE. A transaction held over a
-    mail server that never answered blocked every write of the site on SpatiaLite.
-    """
-    notification = (
-        Notification.objects.select_related("referral__organisation", "recipient", "follow_up")
-        .filter(pk=notification_id)
-        .first()
-    )
-    if notification is None or notification.status != Notification.Status.PENDING:
-        return "skipped"
-    mine = Notification.objects.filter(
-        pk=notification.pk, status=Notification.Status.PENDING, attempts=notification.attempts
-    )
-    if not mine.update(attempts=notification.attempts + 1, queued_at=timezone.now()):
-        return "skipped"  # another worker claimed it in the meantime
-    try:
-        _email(notification).send()
-    except Exception as exc:  # smtplib, socket and TLS errors alike
-        error = f"{type(exc).__name__}: {exc}"[:300]
-        Notification.objects.filter(pk=notification.pk).update(last_error=error)
-        raise DeliveryFailed(error) from exc
-    Notification.objects.filter(pk=notification.pk).update(
-        status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
-    return "sent"
-
-
-def notification_give_up(*, notification_id: int) -> None:
-    """After the last retry: shown on the dashboards as not sent, with a button to try again."""
-    Notification.objects.filter(pk=notification_id, status=Notification.Status.PENDING).update(
-        status=Notification.Status.FAILED
-    )
-
-
-def notification_retry(*, notification: Notification) -> None:
-    if notification.status != Notification.Status.FAILED:
-        raise ValidationError(_("This e-mail is not waiting to be sent again."))
-    Notification.objects.filter(pk=notification.pk).update(
-        status=Notification.Status.PENDING, queued_at=None
-    )
-    transaction.on_commit(lambda: notifications_queue([notification.pk]))
-
-
-def site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def _email(notification: Notification) -> EmailMessage:
-    """No pseudonym, no needs, no notes in e-mails: they travel and get forwarded. The
-    e-mail says what happened and links to the page, which checks who is looking."""
-    referral = notification.referral
-    context = {
-        "notification": notification,
-        "referral": referral,
-        "recipient": notification.recipient,
-        "url": site_url(_page_for(notification)),
-        "follow_up": notification.follow_up,
-        "answers": [],
-    }
-    if notification.follow_up:
-        context["answers"] = [
-            (label, site_url(notification.follow_up.answer_url(value)))
-            for value, label in FollowUp.Answer.choices
-            if value
-        ]
-    template = f"referrals/email/{notification.event}"
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"{template}_subject.txt", context).strip()
-        body = render_to_string(f"{template}.txt", context)
-    return EmailMessage(subject, body, None, [notification.recipient.email])
-
-
-def _page_for(notification: Notification) -> str:
-    referral = notification.referral
-    if notification.event == Notification.Event.COMPANION_ASKED or (
-        referral.companion_offer_id and notification.recipient_id == referral.companion_user.pk
-    ):
-        return reverse("referrals:companion", args=[referral.pk])
-    return referral.get_absolute_url()
 
 
 # --- Personal data ---------------------------------------------------------------------------

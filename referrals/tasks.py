@@ -4,25 +4,25 @@ from celery import shared_task
 
 from buurt.tasks import MAX_RETRIES, backoff_seconds
 
-from . import services
+from . import notifications
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
 def notification_send_task(self, notification_id: int) -> str:
     try:
-        return services.notification_send(notification_id=notification_id)
-    except services.DeliveryFailed as exc:
+        return notifications.notification_send(notification_id=notification_id)
+    except notifications.DeliveryFailed as exc:
         if self.request.retries >= self.max_retries:
-            services.notification_give_up(notification_id=notification_id)
+            notifications.notification_give_up(notification_id=notification_id)
             return "failed"
         raise self.retry(exc=exc, countdown=backoff_seconds(self.request.retries)) from exc
 
 
 @shared_task(acks_late=True)
 def notifications_requeue_task() -> int:
-    return services.notifications_requeue()
+    return notifications.notifications_requeue()
 
 
 @shared_task(acks_late=True)
 def follow_ups_ask_task() -> int:
-    return services.follow_ups_ask()
+    return notifications.follow_ups_ask()

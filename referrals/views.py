@@ -14,7 +14,7 @@ from buurt.models import Organisation
 from core.forms import add_model_errors
 from neighbourhelp.models import HelpOffer
 
-from . import policy, selectors, services
+from . import notifications, policy, selectors, services
 from .forms import FollowUpForm, ReferralForm, RespondForm
 from .models import SUGGESTED_GIVE_BACK, FollowUp, Notification, Referral
 
@@ -306,7 +306,7 @@ def notification_retry(request, pk):
         pk=pk,
     )
     try:
-        services.notification_retry(notification=notification)
+        notifications.notification_retry(notification=notification)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -26,7 +26,7 @@ from activities import services as activity_services
 from core import mail
 from core.mail import breaker_for
 from neighbourhelp import services as help_services
-from referrals import services as referral_services
+from referrals import notifications as referral_notifications
 from referrals.models import Notification, Referral
 from tests.factories import (
     PASSWORD,
@@ -193,7 +193,7 @@ def test_the_outbox_holds_no_transaction_while_the_mail_server_hangs(settings, m
 
     seconds = write_while_sending(
         settings,
-        lambda: referral_services.notification_send(notification_id=notification.pk),
+        lambda: referral_notifications.notification_send(notification_id=notification.pk),
         notification,
     )
 

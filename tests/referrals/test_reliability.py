@@ -11,7 +11,7 @@ from django.core import mail
 
 from config.celery import app as celery_app
 from core.tasks import broker
-from referrals import services
+from referrals import notifications
 from referrals.models import Notification, Referral
 from tests.celery_broker import celery_broker, wait_for
 
@@ -33,13 +33,13 @@ def test_a_referral_is_saved_with_the_broker_down_and_notified_once_it_is_back(o
         assert (notification.status, notification.queued_at) == ("pending", None)
         assert mail.outbox == []
         # The beat task cannot reach the broker either: still nothing lost.
-        assert services.notifications_requeue() == 0
+        assert notifications.notifications_requeue() == 0
 
         own_redis.start()
         broker.reset()  # rather than waiting for the back-off after the failure (OUTAGE_BACKOFF)
         with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[queue]):
-            assert services.notifications_requeue() == 1
+            assert notifications.notifications_requeue() == 1
             assert wait_for(lambda: Notification.objects.get(pk=notification.pk).status == "sent")
     assert [m.to for m in mail.outbox] == [[contact.email]]
     # Sent once: a second sweep finds nothing pending.
-    assert services.notifications_requeue() == 0
+    assert notifications.notifications_requeue() == 0

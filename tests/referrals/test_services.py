@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from core.moderation import ModerationState
 from moderation.models import AuditEntry
-from referrals import services
+from referrals import notifications, services
 from referrals.models import FirstContact, FollowUp, Notification, Referral
 from tests import factories
 
@@ -306,7 +306,7 @@ def test_a_failing_mail_server_is_retried_then_shown_and_can_be_sent_again(
     assert "Connection" in notification.last_error or "refused" in notification.last_error
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with django_capture_on_commit_callbacks(execute=True):
-        services.notification_retry(notification=notification)
+        notifications.notification_retry(notification=notification)
     notification.refresh_from_db()
     assert notification.status == Notification.Status.SENT
     assert len(mail.outbox) == 1
