@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import smtplib
 import socket
 
@@ -41,6 +42,8 @@ from django.utils import translation
 from .outages import CircuitBreaker
 
 logger = logging.getLogger(__name__)
+
+LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 
 
 def site_url(path: str = "") -> str:
@@ -71,7 +74,8 @@ def message_render(
 
     Templates: `template_prefix` + _subject.txt / _message.txt / _message.html (the HTML
     alternative only when that template exists), or each named. The subject becomes one line
-    (a title can hold a line break, which a mail header cannot) after the one prefix,
+    (a title can hold a line break, which a mail header cannot; French non-breaking spaces
+    stay) after the one prefix,
     settings.ACCOUNT_EMAIL_SUBJECT_PREFIX (allauth adds the same to its own e-mails).
     """
     if template_prefix:
@@ -80,7 +84,7 @@ def message_render(
         html_template = html_template or f"{template_prefix}_message.html"
     address = recipient if isinstance(recipient, str) else recipient.email
     with translation.override(language or recipient_language(recipient)):
-        subject = " ".join(render_to_string(subject_template, context).split())
+        subject = LINE_BREAKS.sub(" ", render_to_string(subject_template, context)).strip()
         body = render_to_string(body_template, context)
         html = None
         if html_template:
