@@ -24,14 +24,7 @@ from neighbourhelp import notifications as help_notifications
 from neighbourhelp import services as help_services
 from referrals import notifications as referral_notifications
 from referrals.models import FollowUp, Notification
-from tests.factories import (
-    ActivityFactory,
-    InvitationFactory,
-    MembershipFactory,
-    OrganisationFactory,
-    UserFactory,
-    WorkerProfileFactory,
-)
+from tests import factories
 from tests.neighbourhelp.helpers import made_match, made_offer, made_request
 from tests.referrals.helpers import association, referral
 
@@ -58,15 +51,15 @@ def sent(call) -> list:
 
 
 def _invitation(language):
-    organisation = OrganisationFactory(name="Buurthuis De Sleep")
-    invitation = InvitationFactory(organisation=organisation, language=language)
+    organisation = factories.OrganisationFactory(name="Buurthuis De Sleep")
+    invitation = factories.InvitationFactory(organisation=organisation, language=language)
     messages = sent(lambda: accounts_services.invitation_send_mail(invitation_id=invitation.pk))
     return messages, "Invitation to join %(organisation)s", {"organisation": organisation.name}
 
 
 def _worker(verified):
     def kind(language):
-        user = UserFactory()
+        user = factories.UserFactory()
         messages = sent(
             lambda: accounts_services.worker_decision_mail(user_id=user.pk, verified=verified)
         )
@@ -78,10 +71,13 @@ def _worker(verified):
 
 def _moderation(action, msgid):
     def kind(language):
-        organisation = OrganisationFactory(name="Buurttheater De Koekoek")
-        MembershipFactory(organisation=organisation, role="admin")
+        organisation = factories.OrganisationFactory(name="Buurttheater De Koekoek")
+        factories.MembershipFactory(organisation=organisation, role="admin")
         entry = moderation_services.audit_record(
-            actor=UserFactory(is_moderator=True), action=action, target=organisation, reason="Ok"
+            actor=factories.UserFactory(is_moderator=True),
+            action=action,
+            target=organisation,
+            reason="Ok",
         )
         messages = sent(lambda: moderation_services.decision_notify(audit_entry_id=entry.pk))
         return messages, msgid, {"title": organisation.name}
@@ -137,7 +133,7 @@ def _referral(event, msgid):
 def _registration(event, msgid):
     def kind(language):
         start = (timezone.localtime() + datetime.timedelta(days=1)).replace(hour=14, minute=0)
-        activity = ActivityFactory(
+        activity = factories.ActivityFactory(
             title="Repair Café",
             registration_required=True,
             contact_email="info@vereniging.example.org",
@@ -145,7 +141,7 @@ def _registration(event, msgid):
             ends_at=start + datetime.timedelta(hours=1),
         )
         registration = activity_services.registration_create(
-            occurrence_id=activity.occurrences.first().pk, user=UserFactory()
+            occurrence_id=activity.occurrences.first().pk, user=factories.UserFactory()
         )
         if event == "reminder":
             messages = sent(activity_notifications.reminders_send)
@@ -236,7 +232,7 @@ def test_an_invitation_is_written_in_the_inviters_language_not_the_sites(setting
 def test_a_user_with_a_language_of_their_own_is_written_to_in_it(settings):
     """Ready for accounts that store a language: it wins over the site's."""
     settings.LANGUAGE_CODE = "nl"
-    user = UserFactory()
+    user = factories.UserFactory()
     user.language = "fr"
     message = message_render(
         template_prefix="accounts/email/worker_verified",
@@ -277,16 +273,16 @@ def test_an_html_alternative_is_attached_when_its_template_exists(tmp_path, sett
 
 
 def _moderation_decide():
-    organisation = OrganisationFactory(moderation_state="pending")
-    MembershipFactory(organisation=organisation, role="admin")
-    moderator = UserFactory(is_moderator=True)
+    organisation = factories.OrganisationFactory(moderation_state="pending")
+    factories.MembershipFactory(organisation=organisation, role="admin")
+    moderator = factories.UserFactory(is_moderator=True)
     return lambda: moderation_services.moderation_decide(
         moderator=moderator, target=organisation, decision="approve", reason=""
     )
 
 
 def _invitation_create():
-    membership = MembershipFactory(role="admin")
+    membership = factories.MembershipFactory(role="admin")
     return lambda: accounts_services.invitation_create(
         organisation=membership.organisation,
         email="lid@example.org",
@@ -296,8 +292,8 @@ def _invitation_create():
 
 
 def _worker_verify():
-    profile = WorkerProfileFactory()
-    moderator = UserFactory(is_moderator=True)
+    profile = factories.WorkerProfileFactory()
+    moderator = factories.UserFactory(is_moderator=True)
     return lambda: accounts_services.worker_verify(profile=profile, moderator=moderator)
 
 
@@ -320,8 +316,10 @@ def _referral_create():
 
 
 def _registration_create():
-    activity = ActivityFactory(registration_required=True, contact_email="info@example.org")
-    user = UserFactory()
+    activity = factories.ActivityFactory(
+        registration_required=True, contact_email="info@example.org"
+    )
+    user = factories.UserFactory()
     return lambda: activity_services.registration_create(
         occurrence_id=activity.occurrences.first().pk, user=user
     )
@@ -369,7 +367,7 @@ def test_allauths_mails_go_out_after_the_commit_with_the_one_prefix(
 ):
     from django.urls import reverse
 
-    UserFactory(email="bestaand@example.org")
+    factories.UserFactory(email="bestaand@example.org")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client.post(reverse("account_reset_password"), {"email": "bestaand@example.org"})
     assert mail.outbox == []
