@@ -25,7 +25,6 @@ from neighbourhelp import services as help_services
 from referrals import notifications as referral_notifications
 from referrals.models import FollowUp, Notification
 from tests import factories
-from tests.neighbourhelp.helpers import made_match, made_offer, made_request
 from tests.referrals.helpers import association, referral
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +86,7 @@ def _moderation(action, msgid):
 
 def _help_match(event, msgid):
     def kind(language):
-        match = made_match()
+        match = factories.HelpMatchFactory()
         messages = sent(
             lambda: help_notifications.help_match_notify(
                 match_id=match.pk, event=event, recipient_id=match.offer.helper_id
@@ -99,27 +98,27 @@ def _help_match(event, msgid):
 
 
 def _offer_expiring(language):
-    offer = made_offer()
+    offer = factories.HelpOfferFactory()
     messages = sent(lambda: help_notifications.help_offer_remind(offer_id=offer.pk))
     return messages, "Your help offer expires soon", {}
 
 
 def _request_closed(language):
-    item = made_request()
+    item = factories.HelpRequestFactory()
     messages = sent(lambda: help_notifications.help_request_closed_notify(request_id=item.pk))
     return messages, "Your help request has been closed", {}
 
 
 def _referral(event, msgid):
     def kind(language):
-        made = referral()
+        made = factories.ReferralFactory()
         follow_up = None
         if event == Notification.Event.FOLLOW_UP:
             follow_up = FollowUp.objects.create(
                 referral=made, weeks=4, due_on=timezone.localdate(), asked_at=timezone.now()
             )
-        notification = Notification.objects.create(
-            referral=made, recipient=made.worker, event=event, follow_up=follow_up
+        notification = factories.NotificationFactory(
+            referral=made, event=event, follow_up=follow_up
         )
         messages = sent(
             lambda: referral_notifications.notification_send(notification_id=notification.pk)
@@ -298,13 +297,13 @@ def _worker_verify():
 
 
 def _help_match_create():
-    item = made_request()
-    offer = made_offer()
+    item = factories.HelpRequestFactory()
+    offer = factories.HelpOfferFactory()
     return lambda: help_services.help_match_create(request=item, offer=offer, actor=item.requester)
 
 
 def _help_housekeeping():
-    item = made_request()
+    item = factories.HelpRequestFactory()
     return lambda: help_services.help_housekeeping(
         now=item.closes_at + datetime.timedelta(minutes=1)
     )
