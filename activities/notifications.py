@@ -27,7 +27,11 @@ def registration_notify(*, registration_id: int, event: str) -> int:
     if registration is None:
         return 0
     activity = registration.occurrence.activity
-    context = {"registration": registration, "occurrence": registration.occurrence}
+    context: dict[str, object] = {
+        "registration": registration,
+        "occurrence": registration.occurrence,
+    }
+    recipient: object  # an address (the organisation's) or an account
     if event == "new":
         recipient = _organisation_address(registration.occurrence)
         template = "activities/email/registration_new"
