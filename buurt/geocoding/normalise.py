@@ -208,29 +208,50 @@ def parse_query(
     Gent" into street and place when no number or comma does.
     """
     parsed = ParsedQuery(text=text)
-    folded = DOTTED_INITIALS.sub(
+    folded = _take_dutch_postcode(parsed, text, _fold_initials(text))
+    folded = _join_house_numbers(_take_box(parsed, folded))
+    parts = [[t for t in TOKEN.findall(part) if t not in NOISE] for part in folded.split(",")]
+    parsed.tokens = [t for part in parts for t in part]
+    street_words: list[str] = []
+    place_words: list[str] = []
+    for part in parts:
+        _sort_part(parsed, part, street=street_words, place=place_words)
+    street_words, place_words = _separate_place(parsed, street_words, place_words, is_place)
+    _set_keys(parsed, street_words, place_words)
+    return parsed
+
+
+def _fold_initials(text: str) -> str:
+    """The folded text with dotted initials joined ("o.l.v. straat" -> "olv straat")."""
+    return DOTTED_INITIALS.sub(
         lambda m: m.group().replace(".", "").replace(" ", "") + " ", fold(text)
     )
 
-    # Dutch postcodes are written in capitals ("1012 JS"). Otherwise "9840 De Pinte" is a
-    # Belgian postcode before a place: short common words are not postcode letters.
+
+def _take_dutch_postcode(parsed: ParsedQuery, text: str, folded: str) -> str:
+    """Set a Dutch postcode ("9711 LM") and put a comma in its place.
+
+    Dutch postcodes are written in capitals ("1012 JS"). Otherwise "9840 De Pinte" is a
+    Belgian postcode before a place: short common words are not postcode letters.
+    """
     capitals = NL_POSTCODE_CAPITALS.search(text)
+    written = (capitals.group(1) + capitals.group(2)).lower() if capitals else None
     nl = next(
         (
             m
             for m in NL_POSTCODE.finditer(folded)
-            if (
-                capitals
-                and m.group(1) + m.group(2) == (capitals.group(1) + capitals.group(2)).lower()
-            )
-            or m.group(2) not in SHORT_WORDS
+            if m.group(1) + m.group(2) == written or m.group(2) not in SHORT_WORDS
         ),
         None,
     )
-    if nl:
-        parsed.postcode = (nl.group(1) + nl.group(2)).upper()
-        folded = folded[: nl.start()] + " , " + folded[nl.end() :]
+    if not nl:
+        return folded
+    parsed.postcode = (nl.group(1) + nl.group(2)).upper()
+    return folded[: nl.start()] + " , " + folded[nl.end() :]
 
+
+def _take_box(parsed: ParsedQuery, folded: str) -> str:
+    """Set the box ("33/2", "bus 2", "bte 2", "b. 2") and take it out of the text."""
     slash = SLASH_BOX.search(folded)
     if slash:
         parsed.box = box_key(slash.group(2))
@@ -239,77 +260,84 @@ def parse_query(
     if box and not parsed.box:
         parsed.box = box_key(box.group(1) or box.group(2))
         folded = folded[: box.start()] + " " + folded[box.end() :]
+    return folded
 
-    # Ranges "33-35" keep their first number; a letter after a space ("12 a") joins it.
+
+def _join_house_numbers(folded: str) -> str:
+    """Ranges "33-35" keep their first number; a letter after a space ("12 a") joins it."""
     folded = re.sub(r"\b(\d{1,5}[a-z]?)\s*-\s*\d{1,5}[a-z]?\b", r"\1", folded)
-    folded = re.sub(r"\b(\d{1,5})\s([a-z])\b(?!')", r"\1\2", folded)
+    return re.sub(r"\b(\d{1,5})\s([a-z])\b(?!')", r"\1\2", folded)
 
-    parts = [TOKEN.findall(part) for part in folded.split(",")]
-    parts = [[t for t in part if t not in NOISE] for part in parts]
-    parsed.tokens = [t for part in parts for t in part]
 
-    street_words: list[str] = []
-    place_words: list[str] = []
-    street_part = -1
-    for part_index, part in enumerate(parts):
-        seen_number = False
-        for i, token in enumerate(part):
-            if token[0].isdigit():
-                previous_is_word = i > 0 and not part[i - 1][0].isdigit()
-                if is_be_postcode(token) and not parsed.postcode:
-                    followed_by_word = i + 1 < len(part) and not part[i + 1][0].isdigit()
-                    if not previous_is_word or seen_number or parsed.house_number:
-                        parsed.postcode = token
-                        seen_number = True
-                        continue
-                    if followed_by_word or part_index + 1 < len(parts):
-                        # "Wetstraat 1000 Brussel": a postcode between street and place.
-                        parsed.postcode = token
-                        parsed.number_may_be_postcode = not followed_by_word
-                        seen_number = True
-                        continue
-                    # "Kortrijksesteenweg 1015": read as postcode, may be a number.
-                    parsed.postcode = token
-                    parsed.number_may_be_postcode = True
-                    seen_number = True
-                    continue
-                if not parsed.house_number and (previous_is_word or street_words):
-                    parsed.house_number = token
-                    seen_number = True
-                    continue
-                if not parsed.house_number and not street_words and i + 1 < len(part):
-                    # "11 Novemberlaan": a number that starts a street name belongs to it.
-                    street_part = part_index
-                    street_words.append(token)
-                    continue
-                if not parsed.house_number:
-                    parsed.house_number = token
-                    seen_number = True
-                continue
-            if seen_number or (street_words and street_part != part_index):
-                place_words.append(token)
-            else:
-                street_part = part_index
-                street_words.append(token)
+def _sort_part(parsed: ParsedQuery, part: list[str], *, street: list[str], place: list[str]):
+    """Sort the tokens of one comma-separated part: numbers into the postcode and the house
+    number (or the start of a street name); words into the street until the part's first
+    number, into the place after it, and always into the place once an earlier part named
+    the street."""
+    street_named_before = bool(street)
+    seen_number = False
+    for i, token in enumerate(part):
+        role = _read_number(parsed, part, i, street=street, seen_number=seen_number)
+        if role == "street" or (role == "word" and not (seen_number or street_named_before)):
+            street.append(token)
+        elif role == "word":
+            place.append(token)
+        elif role:
+            seen_number = True
 
-    if not place_words and street_words:
-        street_words, place_words = _split_trailing_place(street_words, is_place)
-    elif place_words and not street_words:
+
+def _read_number(
+    parsed: ParsedQuery, part: list[str], i: int, *, street: list[str], seen_number: bool
+) -> str:
+    """What part[i] is: "word", "postcode" or "house" (both then set in `parsed`), "street"
+    (a number that starts a street name), or "" (a further number, ignored)."""
+    token = part[i]
+    if not token[0].isdigit():
+        return "word"
+    previous_is_word = i > 0 and not part[i - 1][0].isdigit()
+    if is_be_postcode(token) and not parsed.postcode:
+        parsed.postcode = token
+        followed_by_word = i + 1 < len(part) and not part[i + 1][0].isdigit()
+        if previous_is_word and not (seen_number or parsed.house_number or followed_by_word):
+            # "Kortrijksesteenweg 1015": read as postcode, may be a number. Not in "Wetstraat
+            # 1000 Brussel", a postcode between street and place.
+            parsed.number_may_be_postcode = True
+        return "postcode"
+    if parsed.house_number:
+        return ""
+    if not (previous_is_word or street) and i + 1 < len(part):
+        return "street"  # "11 Novemberlaan": a number that starts a street name belongs to it.
+    parsed.house_number = token
+    return "house"
+
+
+def _separate_place(
+    parsed: ParsedQuery,
+    street: list[str],
+    place: list[str],
+    is_place: Callable[[str], bool],
+) -> tuple[list[str], list[str]]:
+    """(street words, place words) where no number or comma told them apart."""
+    if not place and street:
+        return _split_trailing_place(street, is_place)
+    if place and not street:
         # "9000 Gent Korenmarkt 1": the place came first, the street after it.
-        place_words, street_words = _split_leading_place(place_words, is_place)
-        if not street_words and parsed.house_number and place_words:
+        place, street = _split_leading_place(place, is_place)
+        if not street and parsed.house_number and place:
             # "Korenmarkt 1" where the whole name is also a place: keep it a street.
-            street_words, place_words = place_words, []
+            return place, []
+    return street, place
 
-    parsed.street = " ".join(street_words)
+
+def _set_keys(parsed: ParsedQuery, street: list[str], place: list[str]) -> None:
+    parsed.street = " ".join(street)
     parsed.street_key = street_key(parsed.street)
-    parsed.place_key = street_key(" ".join(place_words))
+    parsed.place_key = street_key(" ".join(place))
     if parsed.house_number:
         parsed.house_number = house_key(parsed.house_number)
         parsed.number = number_part(parsed.house_number)
     if not parsed.street_key and parsed.number_may_be_postcode:
         parsed.number_may_be_postcode = False
-    return parsed
 
 
 def _split_trailing_place(
