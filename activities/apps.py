@@ -9,8 +9,8 @@ class ActivitiesConfig(AppConfig):
     def ready(self):
         from accounts import personal_data
         from buurt import demo, placing
+        from buurt.search.registry import register as register_search
         from core import moderation
-        from maps.search.registry import register as register_search
 
         from . import moderated, services
         from .demo import activities_demo_seed

@@ -1,4 +1,4 @@
-"""Activities as a kind of map-search result (maps.search.registry).
+"""Activities as a kind of map-search result (buurt.search.registry).
 
 One result per activity, at its venue, with its next date. Online and by-phone activities
 have no point and so are not on the map. Without a "when" filter an activity is found while
@@ -16,9 +16,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from buurt import flags
+from buurt.search.params import AgeGroup, FilterUnit, SearchParams
+from buurt.search.registry import NOTHING, Flag, SearchResult, SearchSource, detail_url
 from core.db import joined_names, split_names
-from maps.search.params import AgeGroup, FilterUnit, SearchParams
-from maps.search.registry import NOTHING, Flag, SearchResult, SearchSource, detail_url
 
 from .models import Activity, Occurrence
 from .selectors import AFFORDABLE
@@ -49,6 +49,7 @@ class ActivitySource(SearchSource):
     model = Activity
     label = _("Activities")
     categories = tuple(Activity.Category.choices)
+    position = 10
     filters = frozenset(
         {
             "category",

@@ -336,7 +336,7 @@ def radius_for(point, wanted: int) -> tuple[int, int]:
     from django.http import QueryDict
 
     from maps.search import service
-    from maps.search.params import parse_search
+    from maps.search.forms import parse_search
 
     def count(radius):
         params = parse_search(QueryDict(f"lat={point.y}&lon={point.x}&radius={radius}"))
@@ -362,7 +362,7 @@ def measure_page(listings: int) -> dict:
     from django.urls import reverse
 
     import spatial
-    from maps.search.organisations import OrganisationSource
+    from buurt.search.organisations import OrganisationSource
 
     centre = spatial.make_point(lat=51.0543, lon=3.7196)  # Korenmarkt
     radius, found = radius_for(centre, listings)

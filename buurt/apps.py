@@ -9,5 +9,8 @@ class BuurtConfig(AppConfig):
     def ready(self):
         from . import placing
         from .models import Organisation
+        from .search import registry as search
+        from .search.organisations import OrganisationSource
 
         placing.register(Organisation)
+        search.register(OrganisationSource())

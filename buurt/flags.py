@@ -24,7 +24,7 @@ class Flag:
     label: Promise  # the field's verbose name, as listed on a page: "hearing loop"
     icon: str  # SVG path data in a 20×20 box, drawn in the text colour (maps' flag_icon)
     filter_label: Promise | None = None  # as an accessibility filter offers it: "Hearing loop"
-    # The map search offers children's fit as an age group instead (maps.search.params).
+    # The map search offers children's fit as an age group instead (buurt.search.params).
     map_filter: bool = True
 
 

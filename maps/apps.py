@@ -25,8 +25,4 @@ class MapsConfig(AppConfig):
     verbose_name = _("Maps")
 
     def ready(self):
-        from .search.organisations import OrganisationSource
-        from .search.registry import register
-
-        register(OrganisationSource())
         post_migrate.connect(_repair_spatial_indexes, dispatch_uid="maps.repair_spatial_indexes")

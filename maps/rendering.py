@@ -28,8 +28,6 @@ def _result_category(result) -> str:
 
 def _search_results_data(results, *, numbered: bool) -> dict:
     """Rows [lat, lon, title, url, category, distance text] and the categories' icons."""
-    from .templatetags.search_tags import distance_text, walking_text
-
     rows, categories = [], {}
     for result in results:
         category = _result_category(result)
@@ -37,12 +35,15 @@ def _search_results_data(results, *, numbered: bool) -> dict:
             "label": result.category_label or str(Kind(category).label),
             "icon": str(marker_icon(category)),
         }
-        distance = (
-            f"{distance_text(result.distance_m)}, {walking_text(result.walking_minutes)}"
-            if result.distance_m is not None
-            else ""
+        rows.append(
+            [
+                *spatial.latlng(result.point),
+                result.title,
+                result.url,
+                category,
+                result.distance_text,
+            ]
         )
-        rows.append([*spatial.latlng(result.point), result.title, result.url, category, distance])
     return {"results": rows, "categories": categories, "numbered": numbered}
 
 

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 
 import spatial
 from buurt import maps, selectors
+from buurt.search.params import DEFAULT_PAGE_SIZE
 
 from . import rendering
 from .search import service
-from .search.params import (
-    DEFAULT_PAGE_SIZE,
+from .search.forms import (
     MAX_VALUES,
     SearchForm,
     SearchParamsError,

@@ -10,7 +10,7 @@ class NeighbourhelpConfig(AppConfig):
     def ready(self):
         from accounts import personal_data
         from buurt import demo
-        from maps.search.registry import register as register_search
+        from buurt.search.registry import register as register_search
 
         from . import moderated, services
         from .demo import help_demo_seed

@@ -1,4 +1,4 @@
-"""Help offers as a kind of search result, through the privacy hook of maps.search.
+"""Help offers as a kind of search result, through the privacy hook of buurt.search.
 
 Searches and map boxes see only the stored coarse point (`public_point`), and distances are
 rounded up to whole 500 m: searching from several places can at best find the grid cell.
@@ -11,9 +11,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from buurt.search.params import FilterUnit, SearchParams
+from buurt.search.registry import NOTHING, SearchResult, SearchSource, detail_url
 from core.fields import has_code
-from maps.search.params import FilterUnit, SearchParams
-from maps.search.registry import NOTHING, SearchResult, SearchSource, detail_url
 
 from .models import Category, HelpLanguage, HelpOffer
 
@@ -25,6 +25,7 @@ class HelpOfferSource(SearchSource):
     categories = tuple(Category.choices)
     point_field = "public_point"
     distance_bucket_m = 500
+    position = 30
     filters = frozenset({"category", "language", "no_dutch", "reduced_rate"})
 
     def base(self):

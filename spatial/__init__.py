@@ -11,10 +11,10 @@ take and return metres and hide the rest:
   metres, never by converting metres to degrees by hand.
 
 Callers import the package (`import spatial`); the modules are:
-points (validation, boxes, distances, no SQL), reproject (other coordinate systems),
-geometry (maps, Voronoi cells, point-in-area in memory), queries (simple spatial conditions,
-bulk-load SQL), nearest (the search's radius queries through the spatial index), bulk (point
-upserts by the million) and text_search (typo-tolerant lookups: pg_trgm or LIKE).
+points (validation, boxes, distances and their wording, no SQL), reproject (other coordinate
+systems), geometry (maps, Voronoi cells, point-in-area in memory), queries (simple spatial
+conditions, bulk-load SQL), nearest (the search's radius queries through the spatial index),
+bulk (point upserts by the million) and text_search (typo-tolerant lookups: pg_trgm or LIKE).
 """
 
 from .bulk import PointUpsert
@@ -30,7 +30,8 @@ from .nearest import (
     NearestRows,
     nearest_count,
     nearest_first,
-    nearest_rows,
+    nearest_keys,
+    nearest_objects,
     nearest_tally,
     occupied,
     with_sphere_distance,
@@ -49,6 +50,7 @@ from .points import (
     bbox_diagonal_m,
     bucket_distance,
     coarsen,
+    distance_text,
     great_circle_m,
     in_benelux,
     make_bbox,
@@ -56,6 +58,7 @@ from .points import (
     make_radius,
     parse_bbox,
     walking_minutes,
+    walking_text,
 )
 from .queries import (
     containing,
@@ -99,6 +102,7 @@ __all__ = [
     "coarsen",
     "containing",
     "distance_m",
+    "distance_text",
     "extent",
     "geojson_geometry",
     "great_circle_m",
@@ -111,7 +115,8 @@ __all__ = [
     "nearest",
     "nearest_count",
     "nearest_first",
-    "nearest_rows",
+    "nearest_keys",
+    "nearest_objects",
     "nearest_tally",
     "occupied",
     "parse_bbox",
@@ -123,6 +128,7 @@ __all__ = [
     "to_wgs84_multipolygon",
     "voronoi_cells",
     "walking_minutes",
+    "walking_text",
     "with_distance",
     "with_sphere_distance",
     "within_distance",

@@ -3,7 +3,7 @@ SpatiaLite: the queries behind the map search."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -166,7 +166,7 @@ def with_sphere_distance(queryset: QuerySet, field: str, point: Point, *, name="
 
 def nearest_first(queryset: QuerySet, field: str, point: Point, *, name="distance"):
     """Annotate `name`: metres on the sphere (a float) from `field` (geography/4326) to the
-    point; order nearest first, ties by primary key. For pages of it, use nearest_rows()."""
+    point; order nearest first, ties by primary key. For pages of it, use nearest_keys()."""
     return queryset.annotate(**{name: _NearestDistance(field, point)}).order_by(name, "pk")
 
 
@@ -195,7 +195,7 @@ class NearestRows:
     total: int | None = None
 
 
-def nearest_rows(
+def nearest_keys(
     queryset: QuerySet,
     field: str,
     point: Point,
@@ -204,13 +204,10 @@ def nearest_rows(
     start: int,
     end: int,
     name: str = "distance",
-    objects: bool = False,
 ) -> NearestRows:
     """Rows `start`..`end`, as (metres on the sphere, primary key), of the rows of `queryset`
     within `meters` metres of the point, nearest first and ties by key (nearest_first()'s
-    order), and whether more rows follow. With `objects`, (metres, model instance) as
-    `queryset` reads them (its only() and annotations): for a page whose rows are needed
-    anyway, read in the same query.
+    order), and whether more rows follow.
 
     PostGIS walks its GiST index nearest first (KNN, `ORDER BY point <-> ref LIMIT n`) and stops
     after `end` + 1 rows, wherever they are in the radius. It cannot add the primary key to
@@ -220,14 +217,52 @@ def nearest_rows(
     in the radius of that distance only. SpatiaLite orders (distance, key) in SQL, and as it
     measures every row of the radius to sort them, counts them all in the same pass (`total`).
     """
-    if end <= start:
-        return NearestRows(rows=[], more=False)
 
     def read(rows: QuerySet, *more: str) -> list[tuple]:
-        if objects:
-            return [(getattr(obj, name), obj, *(getattr(obj, m) for m in more)) for obj in rows]
         return list(rows.values_list(name, "pk", *more))
 
+    return _nearest_page(
+        queryset, field, point, meters=meters, start=start, end=end, name=name, read=read
+    )
+
+
+def nearest_objects(
+    queryset: QuerySet,
+    field: str,
+    point: Point,
+    *,
+    meters: float,
+    start: int,
+    end: int,
+    name: str = "distance",
+) -> NearestRows:
+    """The same rows as nearest_keys(), as (metres on the sphere, model instance) read as
+    `queryset` reads them (its only() and annotations): for a page whose rows are needed
+    anyway, read in the same query as the walk."""
+
+    def read(rows: QuerySet, *more: str) -> list[tuple]:
+        return [(getattr(obj, name), obj, *(getattr(obj, m) for m in more)) for obj in rows]
+
+    return _nearest_page(
+        queryset, field, point, meters=meters, start=start, end=end, name=name, read=read
+    )
+
+
+def _nearest_page(
+    queryset: QuerySet,
+    field: str,
+    point: Point,
+    *,
+    meters: float,
+    start: int,
+    end: int,
+    name: str,
+    read: Callable[..., list[tuple]],
+) -> NearestRows:
+    """nearest_keys() and nearest_objects(): `read(rows, *more)` gives (metres, the row's key
+    or instance, *the `more` annotations) for each row of a queryset."""
+    if end <= start:
+        return NearestRows(rows=[], more=False)
     if not _walks_index_nearest_first(queryset):
         ordered = nearest_first(queryset.filter(within_sphere(field, point, meters)), field, point)
         found = read(
@@ -250,7 +285,7 @@ def nearest_rows(
             .filter(**{name: tie})
             .order_by("pk")[: end - len(found)]
         )
-    found.sort(key=lambda row: (row[0], row[1].pk if objects else row[1]))
+    found.sort(key=lambda row: (row[0], getattr(row[1], "pk", row[1])))  # a key or an instance
     return NearestRows(rows=found[start:end], more=more)
 
 

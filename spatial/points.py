@@ -1,6 +1,6 @@
 """Points, boxes and distances in EPSG:4326, in metres, without SQL: validating what comes
-from outside (a latitude, a radius, a map's box), measuring on the sphere, and coarsening a
-private location."""
+from outside (a latitude, a radius, a map's box), measuring on the sphere, coarsening a
+private location, and saying a distance in words."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import math
 from dataclasses import dataclass
 
 from django.contrib.gis.geos import Point, Polygon
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 WGS84 = 4326
 LAEA_EUROPE = 3035  # metres; for grid snapping, Voronoi cells and scattered test points
@@ -84,6 +86,26 @@ def to_laea(point: Point) -> Point:
     laea = point.clone()
     laea.transform(LAEA_EUROPE)
     return laea
+
+
+def distance_text(meters: float | None) -> str:
+    """Metres in words for a reader: 650 -> "650 m", 1234 -> "1.2 km" (in the reader's number
+    format; at least 10 m, to the 10 m below a kilometre); "" for None."""
+    if meters is None:
+        return ""
+    if meters < 1000:
+        return _("%(meters)d m") % {"meters": max(10, round(meters / 10) * 10)}
+    # Rounded first: number_format cuts decimals off rather than rounding them.
+    return _("%(km)s km") % {"km": number_format(round(meters / 1000, 1), 1)}
+
+
+def walking_text(minutes: int | None) -> str:
+    """Walking minutes (walking_minutes()) in words: "±9 min walk"; "" for None."""
+    if minutes is None:
+        return ""
+    return ngettext("±%(minutes)d min walk", "±%(minutes)d min walk", minutes) % {
+        "minutes": minutes
+    }
 
 
 def coarsen(point: Point, *, cell_m: int = 250) -> Point:

@@ -67,6 +67,7 @@ class OrganisationSource(SearchSource):
     model = Organisation
     label = _("Associations and services")
     categories = tuple(Kind.choices)
+    position = 20
     filters = frozenset(
         {"category", "reduced_rate", "access", "language", "no_dutch", "come_alone", "age", "model"}
     )

@@ -1,9 +1,9 @@
 """What a search can find: one `SearchSource` per kind of result, registered here.
 
-Organisations are registered by the maps app's `ready()` (maps.search.organisations);
-activities and help offers register theirs from their own app's `ready()` with
-`register(...)`. The search service only talks to this interface, so a new kind needs no
-change to the page, the print view or the API.
+Each app registers its own kind from its `ready()` with `register(...)`: organisations from
+buurt's (buurt.search.organisations), activities and help offers from theirs. The search
+service (maps.search.service) only talks to this interface, so a new kind needs no change to
+the page, the print view or the API.
 """
 
 from __future__ import annotations
@@ -87,6 +87,14 @@ class SearchResult:
         return None if self.distance_m is None else spatial.walking_minutes(self.distance_m)
 
     @property
+    def distance_text(self) -> str:
+        """ "650 m, ±9 min walk", or "" where nothing was searched from."""
+        if self.distance_m is None:
+            return ""
+        walk = spatial.walking_text(self.walking_minutes)
+        return f"{spatial.distance_text(self.distance_m)}, {walk}"
+
+    @property
     def key(self) -> str:
         return f"{self.kind}-{self.id}"
 
@@ -114,6 +122,9 @@ class SearchSource:
     distance_bucket_m: ClassVar[int | None] = None
     # Filter parameters the source applies; the page says which kinds ignore which filters.
     filters: ClassVar[frozenset[str]] = frozenset()
+    # Where the kind comes among the others: in the form's choices, the counts, and before
+    # the others among results at the same distance. Not the order in which the apps register.
+    position: ClassVar[int] = 100
 
     def base(self) -> QuerySet:
         raise NotImplementedError
@@ -141,7 +152,7 @@ class SearchSource:
     def query(self, params: SearchParams, *, point: Point) -> QuerySet:
         """Items within the radius that pass every filter, nearest first, with `distance`
         annotated (metres on the sphere, a float). Ties are ordered by primary key so that
-        pages never overlap. spatial.nearest_rows() reads a page of the same through the
+        pages never overlap. spatial.nearest_keys() reads a page of the same through the
         index."""
         queryset = self.filtered(params, self.within(point, params.radius_m))
         return spatial.nearest_first(queryset, self.point_field, point)
@@ -170,9 +181,10 @@ def unregister(key: str) -> None:
 
 
 def sources(keys: Iterable[str] = ()) -> list[SearchSource]:
-    """The registered sources, all of them or those whose key is in `keys`."""
+    """The registered sources, all of them or those whose key is in `keys`, by position."""
     keys = set(keys)
-    return [s for k, s in _SOURCES.items() if not keys or k in keys]
+    chosen = [s for k, s in _SOURCES.items() if not keys or k in keys]
+    return sorted(chosen, key=lambda source: source.position)
 
 
 def kind_choices() -> list[tuple[str, str]]:

@@ -10,13 +10,12 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 
 import spatial
 from buurt.geocoding.chain import MAX_LENGTH as ADDRESS_MAX_LENGTH
-from maps.search.params import (
+from buurt.search.params import DEFAULT_PAGE_SIZE, MAX_RADIUS_M
+from maps.search.forms import (
     CUSTOM_RADIUS,
-    DEFAULT_PAGE_SIZE,
     MAX_PAGE,
     MAX_PAGE_SIZE,
     MAX_PERIOD_DAYS,
-    MAX_RADIUS_M,
     MAX_VALUES,
     SearchForm,
     StrictBooleanField,

@@ -14,8 +14,9 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 import spatial
+from buurt.search.params import SearchParams
 from maps.search import service
-from maps.search.params import MAX_VALUES, SearchParams, SearchParamsError, parse_search
+from maps.search.forms import MAX_VALUES, SearchParamsError, parse_search
 
 from .schema import (
     BBOX_RULES,

@@ -123,7 +123,7 @@ class SearchPropertiesSerializer(serializers.Serializer):
 
 
 class SearchFeatureSerializer(serializers.Serializer):
-    """A search result (maps.search.registry.SearchResult) as a GeoJSON Feature."""
+    """A search result (buurt.search.registry.SearchResult) as a GeoJSON Feature."""
 
     type = ConstantField("Feature")
     id = serializers.CharField(source="key", help_text='Kind and number: "organisations-3".')
@@ -139,16 +139,9 @@ class MapPropertiesSerializer(serializers.Serializer):
     url = serializers.CharField(help_text="Path of the detail page on this site.")
     category = serializers.CharField()
     distance_m = serializers.IntegerField(allow_null=True)
-    distance_text = serializers.SerializerMethodField(
-        help_text='"650 m, ±9 min walk"; empty without place.'
+    distance_text = serializers.CharField(
+        read_only=True, help_text='"650 m, ±9 min walk"; empty without place.'
     )
-
-    def get_distance_text(self, result) -> str:
-        from maps.templatetags.search_tags import distance_text, walking_text
-
-        if result.distance_m is None:
-            return ""
-        return f"{distance_text(result.distance_m)}, {walking_text(result.walking_minutes)}"
 
 
 class MapFeatureSerializer(serializers.Serializer):

@@ -1,7 +1,8 @@
 """Search near a place ("what is there near this address?") for the page, print view and API.
 
-params.py        the one parameter parser (SearchForm, SearchParams, parse_search)
-registry.py      SearchSource, SearchResult and the registry of kinds of results
-organisations.py associations and services as a kind of result
+forms.py         the one parameter parser (SearchForm, parse_search -> SearchParams)
 service.py       find the place, query every kind, merge by distance, suggest alternatives
+
+What each kind of result is and how it filters lives below, in buurt.search (SearchSource,
+SearchParams, the registry); the apps register their kinds there.
 """

@@ -15,15 +15,14 @@ import operator
 from dataclasses import dataclass, field
 
 from django.contrib.gis.geos import Point
-from django.db.models import Count, Q
+from django.db.models import Count, Model, Q
 from django.utils.translation import gettext as _
 
 import spatial
 from buurt import geocoding
 from buurt.models import Neighbourhood, Precision
-
-from .params import WALKING_PRESETS, FilterUnit, SearchParams
-from .registry import SearchResult, SearchSource, sources
+from buurt.search.params import WALKING_PRESETS, FilterUnit, SearchParams
+from buurt.search.registry import SearchResult, SearchSource, sources
 
 # Counting looks at no more than the nearest MAX_COUNTED places of each kind of result in the
 # radius (and one more, to know whether there are others), and counts those that pass the
@@ -151,45 +150,62 @@ def _result(source: SearchSource, obj, distance: float) -> SearchResult:
     return source.to_result(obj, source.public_distance(distance))
 
 
-def _nearest(
-    source: SearchSource,
-    params: SearchParams,
-    *,
-    point: Point,
-    start: int,
-    end: int,
-    objects: bool = False,
-) -> tuple[list[tuple[float, object]], int, bool]:
-    """(distance, pk or row) of rows `start`..`end` of one kind, nearest first; how many
-    match, at most MAX_COUNTED; and whether counting stopped before the last one.
-
-    Through the spatial index nearest first. Only ids and distances, and the page's rows are
-    loaded afterwards by primary key; or, with `objects`, (distance, the row ready for
-    to_result) in the same query. The rows tell the count when they end before `end`, or when
-    the backend counted them all in the same pass (SpatiaLite); otherwise _count() counts.
-    """
-    queryset = source.filtered(params)
-    found = spatial.nearest_rows(
-        source.prepare(queryset) if objects else queryset,
+def _nearest_keys(
+    source: SearchSource, params: SearchParams, *, point: Point, start: int, end: int
+) -> tuple[list[tuple[float, int]], int, bool]:
+    """(distance, pk) of rows `start`..`end` of one kind, nearest first, through the spatial
+    index; how many match, at most MAX_COUNTED; and whether counting stopped before the last
+    one. The page's rows are loaded afterwards by primary key."""
+    found = spatial.nearest_keys(
+        source.filtered(params),
         source.point_field,
         point,
         meters=params.radius_m,
         start=start,
         end=end,
-        objects=objects,
     )
+    return found.rows, *_counted(source, params, found, point=point, start=start)
+
+
+def _nearest_objects(
+    source: SearchSource, params: SearchParams, *, point: Point, start: int, end: int
+) -> tuple[list[tuple[float, Model]], int, bool]:
+    """As _nearest_keys(), with (distance, the row ready for to_result) read in the same
+    query."""
+    found = spatial.nearest_objects(
+        source.prepare(source.filtered(params)),
+        source.point_field,
+        point,
+        meters=params.radius_m,
+        start=start,
+        end=end,
+    )
+    return found.rows, *_counted(source, params, found, point=point, start=start)
+
+
+def _counted(
+    source: SearchSource,
+    params: SearchParams,
+    found: spatial.NearestRows,
+    *,
+    point: Point,
+    start: int,
+) -> tuple[int, bool]:
+    """How many of the kind match, at most MAX_COUNTED, and whether counting stopped before
+    the last one. The rows of the page tell when they end before its end, or when the backend
+    counted them all in the same pass (SpatiaLite); otherwise _count() counts."""
     if found.total is not None or (found.rows and not found.more):
         total = start + len(found.rows) if found.total is None else found.total
-        return found.rows, min(total, MAX_COUNTED), total > MAX_COUNTED
+        return min(total, MAX_COUNTED), total > MAX_COUNTED
     if not found.rows and not found.more and not start:
-        return [], 0, False
+        return 0, False
     # A full page with more behind it, or a page past the last one.
     counted, stopped = _count(source, params, point=point)
     if stopped:
         # With filters, the page may already reach further than the places looked at.
         reached = start + len(found.rows) + found.more
         counted = min(max(counted, reached), MAX_COUNTED)
-    return found.rows, counted, stopped
+    return counted, stopped
 
 
 def _count(source: SearchSource, params: SearchParams, *, point: Point) -> tuple[int, bool]:
@@ -255,13 +271,9 @@ def search(
     for order, source in enumerate(chosen):
         if source not in near:
             continue
-        rows, counts[source.key], more = _nearest(
-            source,
-            params,
-            point=location.point,
-            start=offset if single else 0,
-            end=fetch_end,
-            objects=read_rows,
+        nearest = _nearest_objects if read_rows else _nearest_keys
+        rows, counts[source.key], more = nearest(
+            source, params, point=location.point, start=offset if single else 0, end=fetch_end
         )
         if more:
             capped.add(source.key)

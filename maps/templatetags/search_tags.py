@@ -4,14 +4,13 @@ search, distances in words, and the icons of the filters (always next to their t
 from urllib.parse import urlencode
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+import spatial
 from buurt import flags
-from maps.search.params import SearchParams
+from buurt.search.params import WALKING_PRESETS, SearchParams
 
 register = template.Library()
 
@@ -22,38 +21,21 @@ def search_query(params: SearchParams, page=None, location=True) -> str:
     return "?" + urlencode(params.query_items(page=page, location=location))
 
 
-@register.filter
-def distance_text(meters) -> str:
-    """650 -> "650 m", 1234 -> "1.2 km" (in the reader's number format)."""
-    if meters is None:
-        return ""
-    if meters < 1000:
-        return _("%(meters)d m") % {"meters": max(10, round(meters / 10) * 10)}
-    # Rounded first: number_format cuts decimals off rather than rounding them.
-    return _("%(km)s km") % {"km": number_format(round(meters / 1000, 1), 1)}
-
-
-@register.filter
-def walking_text(minutes) -> str:
-    if minutes is None:
-        return ""
-    return ngettext("±%(minutes)d min walk", "±%(minutes)d min walk", minutes) % {
-        "minutes": minutes
-    }
+# Distances in words are the spatial package's; the tags only call them.
+register.filter("distance_text", spatial.distance_text)
+register.filter("walking_text", spatial.walking_text)
 
 
 @register.filter
 def radius_text(meters) -> str:
     """The searched distance: "10 minutes' walk (800 m)" for a preset, else "2.5 km"."""
-    from maps.search.params import WALKING_PRESETS
-
     for minutes, preset in WALKING_PRESETS.items():
         if preset == meters:
             return _("%(minutes)d minutes' walk (%(distance)s)") % {
                 "minutes": minutes,
-                "distance": distance_text(meters),
+                "distance": spatial.distance_text(meters),
             }
-    return distance_text(meters)
+    return spatial.distance_text(meters)
 
 
 # Simple line icons in the text colour, so that they print in black and white. They never
@@ -80,8 +62,9 @@ def flag_icon(code: str):
 
 @register.filter
 def filter_label(unit) -> str:
-    """The name of a filter unit (maps.search.params.FilterUnit) for "without …" links."""
-    from maps.search.params import FILTER_LABELS, Access, AgeGroup, When
+    """The name of a filter unit (buurt.search.params.FilterUnit) for "without …" links."""
+    from buurt.search.params import Access, AgeGroup, When
+    from maps.search.forms import FILTER_LABELS
 
     values = {"access": Access, "age": AgeGroup, "when": When}
     if unit.name in values and unit.value:

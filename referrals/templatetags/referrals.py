@@ -24,7 +24,7 @@ _START_PARAMETER = {
 
 @register.filter
 def referral_start_url(result) -> str:
-    """The "Connect someone" link of a search result (maps.search.registry.SearchResult)."""
+    """The "Connect someone" link of a search result (buurt.search.registry.SearchResult)."""
     parameter = _START_PARAMETER.get(result.kind)
     if parameter is None:
         return ""

@@ -9,7 +9,7 @@ from django.utils import timezone
 from activities.models import Activity
 from buurt.models import Language
 from maps.search import service
-from maps.search.params import parse_search
+from maps.search.forms import parse_search
 from tests.factories import KORENMARKT, ActivityFactory
 
 pytestmark = pytest.mark.django_db

@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from maps.api.schema import DATE_PATTERN
-from maps.search.params import FIRST_YEAR, LAST_YEAR
+from maps.search.forms import FIRST_YEAR, LAST_YEAR
 from tests.factories import KORENMARKT
 
 pytestmark = pytest.mark.django_db

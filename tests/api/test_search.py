@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from maps.search import registry, service
+from buurt.search import registry
+from maps.search import service
 from tests.buurt.gazetteer_data import load_gazetteer
 from tests.factories import OrganisationFactory
 from tests.maps.search_places import HOME, HOME_ADDRESS, crowd, neighbourhood_of_places, offset

@@ -10,7 +10,7 @@ from activities.models import Activity
 from buurt import flags
 from buurt.forms import OrganisationEditForm
 from buurt.models import Organisation
-from maps.search.params import Access
+from buurt.search.params import Access
 from maps.templatetags.search_tags import flag_icon
 from tests.factories import MembershipFactory, OrganisationFactory
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse, set_script_prefix
 
-from maps.search.registry import detail_url
+from buurt.search.registry import detail_url
 
 
 @pytest.mark.parametrize(

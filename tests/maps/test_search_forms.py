@@ -10,16 +10,8 @@ from django.http import QueryDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from maps.search.params import (
-    DEFAULT_RADIUS_M,
-    MAX_VALUES,
-    FilterUnit,
-    SearchForm,
-    SearchParams,
-    SearchParamsError,
-    form_state,
-    parse_search,
-)
+from buurt.search.params import DEFAULT_RADIUS_M, FilterUnit, SearchParams
+from maps.search.forms import MAX_VALUES, SearchForm, SearchParamsError, form_state, parse_search
 
 pytestmark = pytest.mark.django_db  # the languages to choose from are rows
 

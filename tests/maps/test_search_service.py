@@ -8,9 +8,11 @@ from django.test.utils import CaptureQueriesContext
 
 import spatial
 from buurt.models import Organisation
-from maps.search import registry, service
-from maps.search.organisations import OrganisationSource
-from maps.search.params import FilterUnit, parse_search
+from buurt.search import registry
+from buurt.search.organisations import OrganisationSource
+from buurt.search.params import FilterUnit
+from maps.search import service
+from maps.search.forms import parse_search
 from tests.buurt.gazetteer_data import load_gazetteer
 from tests.factories import ActivityFactory, OrganisationFactory
 from tests.maps.search_places import (
@@ -210,6 +212,7 @@ class _PrivateSource(OrganisationSource):
     key = "private"
     label = "Neighbours"
     distance_bucket_m = 250
+    position = 40  # after the kinds of the apps
 
     def base(self):
         return Organisation.objects.on_map().filter(kind=Organisation.Kind.BUDDY_PROJECT)

@@ -79,20 +79,20 @@ def test_nearest_first_is_the_exact_order(seeded_places):
 
 @pytest.mark.parametrize("meters", [600, 1_000])
 @pytest.mark.parametrize("size", [1, 2, 3, 4, 7, 25, 200])
-def test_pages_of_nearest_rows_are_the_exact_order(seeded_places, size, meters):
+def test_pages_of_nearest_keys_are_the_exact_order(seeded_places, size, meters):
     # Sizes that end pages inside every group of ties (at 0 m, 300 m and 700 m); 600 m leaves
     # out the group at 700 m and the corners of the box around the circle.
     exact = _exact_order(Organisation.objects.filter(spatial.within_sphere("point", HOME, meters)))
     paged, more = [], []
     for start in range(0, len(exact), size):
-        found = spatial.nearest_rows(
+        found = spatial.nearest_keys(
             Organisation.objects.all(), "point", HOME, meters=meters, start=start, end=start + size
         )
         paged += [pk for _distance, pk in found.rows]
         more.append(found.more)
     assert paged == exact
     assert more == [True] * (len(more) - 1) + [False]
-    assert spatial.nearest_rows(
+    assert spatial.nearest_keys(
         Organisation.objects.all(), "point", HOME, meters=meters, start=len(exact), end=999
     ) == spatial.NearestRows(rows=[], more=False)
 
@@ -102,13 +102,13 @@ def test_a_tie_across_the_end_of_a_page_costs_one_query(
 ):
     everything = Organisation.objects.all()
     with django_assert_max_num_queries(2):
-        found = spatial.nearest_rows(everything, "point", HOME, meters=1_000, start=0, end=3)
+        found = spatial.nearest_keys(everything, "point", HOME, meters=1_000, start=0, end=3)
     # The five at HOME itself, in key order: the three smallest keys.
     at_home = sorted(o.pk for o in seeded_places if o.point.equals_exact(HOME, 1e-9))
     assert found.rows == [(0, pk) for pk in at_home[:3]]
     assert found.more
     with django_assert_max_num_queries(1):  # the group ends with the page
-        spatial.nearest_rows(everything, "point", HOME, meters=1_000, start=0, end=5)
+        spatial.nearest_keys(everything, "point", HOME, meters=1_000, start=0, end=5)
 
 
 def test_occupied_asks_each_spatial_index_for_anything_in_the_box(
@@ -131,8 +131,8 @@ def test_rows_read_as_objects_are_the_same_rows(seeded_places, start, end):
     # (0, 3) and (2, 9) end inside a tie (five at HOME; six 300 m north), (0, 5) after it.
     everything = Organisation.objects.only("name", "point")
     bounds = {"meters": 1_000, "start": start, "end": end}
-    keys = spatial.nearest_rows(everything, "point", HOME, **bounds)
-    read = spatial.nearest_rows(everything, "point", HOME, objects=True, **bounds)
+    keys = spatial.nearest_keys(everything, "point", HOME, **bounds)
+    read = spatial.nearest_objects(everything, "point", HOME, **bounds)
     assert [(distance, obj.pk) for distance, obj in read.rows] == keys.rows
     assert (read.more, read.total) == (keys.more, keys.total)
     assert {type(obj) for _distance, obj in read.rows} == {Organisation}
@@ -162,7 +162,7 @@ def test_postgis_walks_its_index_nearest_first(postgis_only):
         cursor.execute("ANALYZE buurt_organisation")
     everything = Organisation.objects.all()
     with CaptureQueriesContext(connection) as page:
-        spatial.nearest_rows(everything, "point", HOME, meters=800, start=0, end=25)
+        spatial.nearest_keys(everything, "point", HOME, meters=800, start=0, end=25)
     with CaptureQueriesContext(connection) as count:
         # A limit well below the ~2,000 rows of the box, as 1,001 is at a million listings.
         spatial.nearest_count(everything, "point", HOME, meters=800, limit=101)
