@@ -185,6 +185,9 @@ def _walk(queryset: QuerySet, field: str, point: Point, meters: float, name: str
     return queryset.annotate(**{name: _NearestDistance(field, point)}).order_by(name)
 
 
+_DISTANCE = "distance"  # the annotation that nearest_keys() and nearest_objects() read
+
+
 @dataclass(frozen=True)
 class NearestRows:
     # (metres, primary key or model instance), nearest first, ties by key
@@ -196,14 +199,7 @@ class NearestRows:
 
 
 def nearest_keys(
-    queryset: QuerySet,
-    field: str,
-    point: Point,
-    *,
-    meters: float,
-    start: int,
-    end: int,
-    name: str = "distance",
+    queryset: QuerySet, field: str, point: Point, *, meters: float, start: int, end: int
 ) -> NearestRows:
     """Rows `start`..`end`, as (metres on the sphere, primary key), of the rows of `queryset`
     within `meters` metres of the point, nearest first and ties by key (nearest_first()'s
@@ -217,38 +213,30 @@ def nearest_keys(
     in the radius of that distance only. SpatiaLite orders (distance, key) in SQL, and as it
     measures every row of the radius to sort them, counts them all in the same pass (`total`).
     """
-
-    def read(rows: QuerySet, *more: str) -> list[tuple]:
-        return list(rows.values_list(name, "pk", *more))
-
-    return _nearest_page(
-        queryset, field, point, meters=meters, start=start, end=end, name=name, read=read
-    )
+    return _nearest_page(_read_keys, queryset, field, point, meters=meters, start=start, end=end)
 
 
 def nearest_objects(
-    queryset: QuerySet,
-    field: str,
-    point: Point,
-    *,
-    meters: float,
-    start: int,
-    end: int,
-    name: str = "distance",
+    queryset: QuerySet, field: str, point: Point, *, meters: float, start: int, end: int
 ) -> NearestRows:
-    """The same rows as nearest_keys(), as (metres on the sphere, model instance) read as
+    """The rows of nearest_keys(), as (metres on the sphere, model instance) read as
     `queryset` reads them (its only() and annotations): for a page whose rows are needed
     anyway, read in the same query as the walk."""
+    return _nearest_page(_read_objects, queryset, field, point, meters=meters, start=start, end=end)
 
-    def read(rows: QuerySet, *more: str) -> list[tuple]:
-        return [(getattr(obj, name), obj, *(getattr(obj, m) for m in more)) for obj in rows]
 
-    return _nearest_page(
-        queryset, field, point, meters=meters, start=start, end=end, name=name, read=read
-    )
+def _read_keys(rows: QuerySet, *more: str) -> list[tuple]:
+    """(distance, primary key, *the `more` annotations) of each row."""
+    return list(rows.values_list(_DISTANCE, "pk", *more))
+
+
+def _read_objects(rows: QuerySet, *more: str) -> list[tuple]:
+    """(distance, model instance, *the `more` annotations) of each row."""
+    return [(getattr(obj, _DISTANCE), obj, *(getattr(obj, m) for m in more)) for obj in rows]
 
 
 def _nearest_page(
+    read: Callable[..., list[tuple]],
     queryset: QuerySet,
     field: str,
     point: Point,
@@ -256,11 +244,8 @@ def _nearest_page(
     meters: float,
     start: int,
     end: int,
-    name: str,
-    read: Callable[..., list[tuple]],
 ) -> NearestRows:
-    """nearest_keys() and nearest_objects(): `read(rows, *more)` gives (metres, the row's key
-    or instance, *the `more` annotations) for each row of a queryset."""
+    """nearest_keys() and nearest_objects(), which read each row with `read`."""
     if end <= start:
         return NearestRows(rows=[], more=False)
     if not _walks_index_nearest_first(queryset):
@@ -273,7 +258,7 @@ def _nearest_page(
             more=len(found) > end - start,
             total=found[0][2] if found else None,
         )
-    walked = read(_walk(queryset, field, point, meters, name)[: end + 1])
+    walked = read(_walk(queryset, field, point, meters, _DISTANCE)[: end + 1])
     found = [row for row in walked if row[0] <= meters]
     more = len(found) > end
     if more and found[end][0] == found[end - 1][0]:
@@ -281,8 +266,8 @@ def _nearest_page(
         found = [row for row in found if row[0] < tie]
         found += read(
             queryset.filter(within_sphere(field, point, max(tie, 1.0)))
-            .annotate(**{name: _NearestDistance(field, point)})
-            .filter(**{name: tie})
+            .annotate(**{_DISTANCE: _NearestDistance(field, point)})
+            .filter(**{_DISTANCE: tie})
             .order_by("pk")[: end - len(found)]
         )
     found.sort(key=lambda row: (row[0], getattr(row[1], "pk", row[1])))  # a key or an instance

@@ -156,14 +156,8 @@ def _nearest_keys(
     """(distance, pk) of rows `start`..`end` of one kind, nearest first, through the spatial
     index; how many match, at most MAX_COUNTED; and whether counting stopped before the last
     one. The page's rows are loaded afterwards by primary key."""
-    found = spatial.nearest_keys(
-        source.filtered(params),
-        source.point_field,
-        point,
-        meters=params.radius_m,
-        start=start,
-        end=end,
-    )
+    bounds = {"meters": params.radius_m, "start": start, "end": end}
+    found = spatial.nearest_keys(source.filtered(params), source.point_field, point, **bounds)
     return found.rows, *_counted(source, params, found, point=point, start=start)
 
 
@@ -172,13 +166,9 @@ def _nearest_objects(
 ) -> tuple[list[tuple[float, Model]], int, bool]:
     """As _nearest_keys(), with (distance, the row ready for to_result) read in the same
     query."""
+    queryset = source.prepare(source.filtered(params))
     found = spatial.nearest_objects(
-        source.prepare(source.filtered(params)),
-        source.point_field,
-        point,
-        meters=params.radius_m,
-        start=start,
-        end=end,
+        queryset, source.point_field, point, meters=params.radius_m, start=start, end=end
     )
     return found.rows, *_counted(source, params, found, point=point, start=start)
 
