@@ -24,7 +24,7 @@ help:
 	@echo "make run    install what is missing, migrate, load demo data, serve on 127.0.0.1:$(PORT)"
 	@echo "make test   install what is missing, start PostGIS + Redis, lint, run the suite twice"
 	@echo "make test-fast   the suite on SpatiaLite only, without the browser, on every CPU"
-	@echo "make lint   ruff check + format check, mypy (spatial, services, selectors)"
+	@echo "make lint   ruff check + format check, layer contract (import-linter), mypy (spatial, services, selectors)"
 
 $(STAMP): pyproject.toml constraints.txt
 	@scripts/ensure-debian-packages $(RUN_PACKAGES)
@@ -52,6 +52,7 @@ services:
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 	DEBUG=1 $(VENV)/bin/mypy
 
 format: $(STAMP)
