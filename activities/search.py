@@ -11,14 +11,20 @@ import datetime
 import functools
 
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from buurt import flags
 from buurt.search.params import AgeGroup, FilterUnit, SearchParams
-from buurt.search.registry import NOTHING, Flag, SearchResult, SearchSource, detail_url
-from core.db import joined_names, split_names
+from buurt.search.registry import (
+    NOTHING,
+    Flag,
+    SearchResult,
+    SearchSource,
+    detail_url,
+    listing_fields,
+)
+from core.db import joined_names
 
 from .models import Activity, Occurrence
 from .selectors import AFFORDABLE
@@ -68,14 +74,10 @@ class ActivitySource(SearchSource):
         return Activity.objects.on_map()
 
     def filter_q(self, params: SearchParams) -> dict[FilterUnit, Q]:
-        conditions: dict[FilterUnit, Q] = {FilterUnit("upcoming"): Q(Exists(_upcoming()))}
-        for unit in params.filter_units():
-            condition = self._condition(unit, params)
-            if condition is not None:
-                conditions[unit] = condition
-        return conditions
+        # Only activities with a date still to come, whatever the filters.
+        return {FilterUnit("upcoming"): Q(Exists(_upcoming())), **super().filter_q(params)}
 
-    def _condition(self, unit: FilterUnit, params: SearchParams) -> Q | None:
+    def condition(self, unit: FilterUnit, params: SearchParams) -> Q | None:
         name, value = unit.name, unit.value
         if name == "category":
             codes = [c for c in params.categories if c in Activity.Category.values]
@@ -127,13 +129,7 @@ class ActivitySource(SearchSource):
             category=obj.category,
             category_label=labels["categories"].get(obj.category, obj.category),
             next_occurrence=getattr(obj, "next_start", None),
-            cost=obj.cost,
-            cost_label=labels["costs"].get(obj.cost, obj.cost),
-            flags=tuple(flag for field, flag in labels["flags"] if getattr(obj, field)),
-            address=obj.address,
-            phone=obj.contact_phone,
-            summary=Truncator(obj.description).words(30),
-            languages=split_names(obj.language_names),
+            **listing_fields(obj, labels, phone=obj.contact_phone),
         )
 
 

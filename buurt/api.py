@@ -87,6 +87,19 @@ def _rules(*more: str) -> str:
     return f"\n\nText that cannot be searched is a 400 with one of these reasons:\n{reasons}"
 
 
+def _look_up(request, find) -> Response | tuple[str, list]:
+    """The query's text and what `find(text, limit=)` makes of it, or the 400 answer for text
+    that cannot be searched. A geocoder that is down raises (GeocoderUnavailable)."""
+    parsed = _input(request)
+    if isinstance(parsed, Response):
+        return parsed
+    text, limit = parsed
+    try:
+        return text, find(text, limit=limit)
+    except geocoding.GeocodeInputError as exc:
+        return _error(str(exc))
+
+
 class AddressAutocompleteApi(APIView):
     """Suggestions for an address search box, from local data only."""
 
@@ -104,14 +117,10 @@ class AddressAutocompleteApi(APIView):
         "An empty list means nothing matches yet." + _rules(),
     )
     def get(self, request):
-        parsed = _input(request)
-        if isinstance(parsed, Response):
-            return parsed
-        text, limit = parsed
-        try:
-            candidates = geocoding.autocomplete(text, limit=limit)
-        except geocoding.GeocodeInputError as exc:
-            return _error(str(exc))
+        found = _look_up(request, geocoding.autocomplete)
+        if isinstance(found, Response):
+            return found
+        _text, candidates = found
         return _candidates(candidates)
 
 
@@ -140,19 +149,16 @@ class AddressGeocodeApi(APIView):
         + ' (with "did you mean …?" and `suggestions` when a street comes close)',
     )
     def get(self, request):
-        parsed = _input(request)
-        if isinstance(parsed, Response):
-            return parsed
-        text, limit = parsed
         try:
-            candidates = geocoding.geocode(text, limit=limit)
-        except geocoding.GeocodeInputError as exc:
-            return _error(str(exc))
+            found = _look_up(request, geocoding.geocode)
         except geocoding.GeocoderUnavailable:
             return _error(
                 _("Address search is not available now; try again later."),
                 code=status.HTTP_503_SERVICE_UNAVAILABLE,
             )
+        if isinstance(found, Response):
+            return found
+        text, candidates = found
         if not candidates:
             suggestions = geocoding.suggestions(text)
             detail = (

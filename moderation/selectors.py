@@ -19,11 +19,11 @@ from .models import AuditEntry, Report
 
 
 @dataclass
-class QueueItem:
+class ModeratedItem:
+    """One item of any moderated model, read through its registry entry."""
+
     moderated: moderation.ModeratedType
     obj: models.Model
-    # Reason label -> number of open reports giving it.
-    open_reports: Counter = field(default_factory=Counter)
 
     @property
     def key(self) -> str:
@@ -40,6 +40,12 @@ class QueueItem:
     @property
     def state(self) -> str:
         return self.moderated.state(self.obj)
+
+
+@dataclass
+class QueueItem(ModeratedItem):
+    # Reason label -> number of open reports giving it.
+    open_reports: Counter = field(default_factory=Counter)
 
     @property
     def report_count(self) -> int:
@@ -99,21 +105,11 @@ def moderation_queue() -> Queue:
 
 
 @dataclass
-class ItemReview:
-    moderated: moderation.ModeratedType
-    obj: models.Model
+class ItemReview(ModeratedItem):
     reports: list[Report]
     history: list[AuditEntry]
     # (label of a free-text field, its text, [(kind label, text) that looks like personal data])
     texts: list[tuple[str, str, list[tuple[str | Promise, str]]]]
-
-    @property
-    def title(self) -> str:
-        return self.moderated.title(self.obj)
-
-    @property
-    def state(self) -> str:
-        return self.moderated.state(self.obj)
 
     @property
     def state_label(self) -> str:

@@ -14,16 +14,15 @@ from __future__ import annotations
 import functools
 
 from django.db.models import Exists, OuterRef, Q
-from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from buurt import flags
 from buurt.models import Organisation
-from core.db import joined_names, split_names
+from core.db import joined_names
 
 from .params import AgeGroup, FilterUnit, SearchParams
-from .registry import NOTHING, Flag, SearchResult, SearchSource, detail_url
+from .registry import NOTHING, Flag, SearchResult, SearchSource, detail_url, listing_fields
 
 Kind = Organisation.Kind
 KINDS = frozenset(Kind.values)  # Kind.values builds a new list at every call
@@ -75,15 +74,7 @@ class OrganisationSource(SearchSource):
     def base(self):
         return Organisation.objects.on_map()
 
-    def filter_q(self, params: SearchParams) -> dict[FilterUnit, Q]:
-        conditions: dict[FilterUnit, Q] = {}
-        for unit in params.filter_units():
-            condition = self._condition(unit, params)
-            if condition is not None:
-                conditions[unit] = condition
-        return conditions
-
-    def _condition(self, unit: FilterUnit, params: SearchParams) -> Q | None:
+    def condition(self, unit: FilterUnit, params: SearchParams) -> Q | None:
         name, value = unit.name, unit.value
         if name == "category":
             kinds = [c for c in params.categories if c in Kind.values]
@@ -127,13 +118,7 @@ class OrganisationSource(SearchSource):
             category=kind,
             category_label=labels["kinds"][kind],
             when_text=obj.opening_hours,
-            cost=obj.cost,
-            cost_label=labels["costs"].get(obj.cost, obj.cost),
-            flags=tuple(flag for field, flag in labels["flags"] if getattr(obj, field)),
-            address=obj.address,
-            phone=obj.phone,
-            summary=Truncator(obj.description).words(30),
-            languages=split_names(obj.language_names),
+            **listing_fields(obj, labels, phone=obj.phone),
         )
 
 

@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING, ClassVar
 from django.contrib.gis.geos import Point
 from django.db.models import Model, Q, QuerySet
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.text import Truncator
 
 import spatial
+from core.db import split_names
 
 if TYPE_CHECKING:
     from .params import FilterUnit, SearchParams
@@ -99,6 +101,21 @@ class SearchResult:
         return f"{self.kind}-{self.id}"
 
 
+def listing_fields(obj, labels: dict, *, phone: str) -> dict:
+    """The SearchResult fields that every listing (an organisation, an activity: models with
+    buurt.models.AccessAndCost and PlacedAddress, annotated with `language_names`) fills alike.
+    `labels` is the source's translated table with "costs" and "flags"."""
+    return {
+        "cost": obj.cost,
+        "cost_label": labels["costs"].get(obj.cost, obj.cost),
+        "flags": tuple(flag for field, flag in labels["flags"] if getattr(obj, field)),
+        "address": obj.address,
+        "phone": phone,
+        "summary": Truncator(obj.description).words(30),
+        "languages": split_names(obj.language_names),
+    }
+
+
 class SearchSource:
     """One kind of result. Subclasses set the class attributes and implement the methods.
 
@@ -130,6 +147,16 @@ class SearchSource:
         raise NotImplementedError
 
     def filter_q(self, params: SearchParams) -> dict[FilterUnit, Q]:
+        """The source's condition for each filter of the search (`condition()`); a filter
+        that it has no condition for (None) does not narrow it."""
+        conditions: dict[FilterUnit, Q] = {}
+        for unit in params.filter_units():
+            condition = self.condition(unit, params)
+            if condition is not None:
+                conditions[unit] = condition
+        return conditions
+
+    def condition(self, unit: FilterUnit, params: SearchParams) -> Q | None:
         raise NotImplementedError
 
     def prepare(self, queryset: QuerySet) -> QuerySet:
