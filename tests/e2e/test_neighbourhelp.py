@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from neighbourhelp.models import HelpOffer
@@ -105,3 +106,20 @@ def test_offer_ask_accept_contact_capacity(
         assert_no_address(page)
     assert page_errors == []
     assert all(url.startswith(live_server.url) for url in requested_urls), requested_urls
+
+
+def test_the_load_page_with_probing_accounts_fits_a_phone(page, live_server):
+    """The moderators' list of accounts that close requests unasked: a long e-mail address
+    wraps instead of widening a 360 px screen."""
+    from tests.factories import HelpRequestFactory
+
+    prober = UserFactory(email="een.heel.lange.naam.van.iemand@voorbeeld-gemeente.example.org")
+    for _ in range(5):
+        HelpRequestFactory(requester=prober, status="closed")
+    sign_in(page, live_server, UserFactory(is_moderator=True))
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(live_server.url + reverse("neighbourhelp:load"))
+    assert prober.email in page.content()
+    width = page.evaluate("document.documentElement.scrollWidth")
+
+    assert width <= 360, width
