@@ -44,7 +44,7 @@ class OrganisationAdmin(GeoModelAdmin):
     ]
     list_filter = ["status", "kind", "is_verified", "is_demo", "neighbourhood__municipality_name"]
     list_select_related = ["neighbourhood"]
-    search_fields = ["name", "slug", "street_address", "postcode", "city"]
+    search_fields = ["name", "slug", "street_address", "postcode", "city", "enterprise_number"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["languages"]
     # Derived from the point by services.organisation_save, so never typed in.
@@ -70,7 +70,10 @@ class OrganisationAdmin(GeoModelAdmin):
             _("Where"),
             {"fields": ["street_address", "postcode", "city", "point", "neighbourhood"]},
         ),
-        (_("Contact"), {"fields": ["phone", "email", "website", "opening_hours"]}),
+        (
+            _("Contact"),
+            {"fields": ["phone", "email", "website", "enterprise_number", "opening_hours"]},
+        ),
         (
             _("Who it suits"),
             {

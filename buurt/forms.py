@@ -49,6 +49,7 @@ class OrganisationEditForm(AccessAndCostFields, PersonalDataPreviewMixin, forms.
             "phone",
             "email",
             "website",
+            "enterprise_number",
             "opening_hours",
             "languages",
             "network_models",

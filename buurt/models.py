@@ -2,6 +2,7 @@ from django.contrib.gis.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import EnterpriseNumberField
 from core.images import CleanImageField
 from core.moderation import ModerationState
 
@@ -214,6 +215,13 @@ class Organisation(PlacedAddress, AccessAndCost):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    # Ten digits, "" when unknown: the same number twice is the same association.
+    enterprise_number = EnterpriseNumberField(
+        _("enterprise number"),
+        blank=True,
+        db_index=True,
+        help_text=_("Belgian enterprise number (KBO), e.g. 0123.456.749."),
+    )
     # Re-encoded on upload (core.images): checked by content, without EXIF, at most 1600 px.
     logo = CleanImageField(_("logo"), upload_to="organisations/logos/", blank=True)
     opening_hours = models.TextField(_("opening hours"), blank=True)

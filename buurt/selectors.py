@@ -1,7 +1,13 @@
 """Reads that feed pages and endpoints."""
 
-from django.db.models import Count
+from dataclasses import dataclass
 
+from django.contrib.gis.geos import Point
+from django.db.models import Count, Q, QuerySet
+
+import spatial
+
+from . import duplicates
 from .models import Neighbourhood, Organisation
 from .querysets import public_organisations_q
 
@@ -36,3 +42,79 @@ def neighbourhood_detail(*, code: str) -> Neighbourhood:
 
 def neighbourhood_organisations(*, neighbourhood: Neighbourhood):
     return neighbourhood.organisations.public().order_by("name")
+
+
+# --- Is it already on the map? -----------------------------------------------------------------
+
+# "Within a few hundred metres": an association moves next door, or was placed on the
+# postcode's centre or the other end of the street by another source.
+DUPLICATE_METERS = 300
+# A postcode holds at most a few thousand listings; every one in scope is compared in Python
+# (as the gazetteer does with a postcode's streets), which no similarity threshold can miss and
+# which answers alike on both databases.
+DUPLICATE_SCOPE_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    organisation: Organisation
+    reasons: tuple[str, ...]  # keys of buurt.duplicates.REASONS, strongest first
+
+    @property
+    def reason_labels(self) -> list[str]:
+        return [str(duplicates.REASONS[r]) for r in self.reasons]
+
+
+def organisation_duplicates(
+    *,
+    name: str,
+    postcode: str = "",
+    point: Point | None = None,
+    enterprise_number: str = "",
+    website: str = "",
+    exclude_pk: int | None = None,
+    queryset: QuerySet[Organisation] | None = None,
+    meters: float = DUPLICATE_METERS,
+) -> list[DuplicateMatch]:
+    """Listings that look like the association described: the same enterprise number (ten
+    digits, as stored), the same website (buurt.duplicates.website_key), or a similar name
+    (buurt.duplicates.names_similar) in the same postcode or within `meters` metres of the
+    EPSG:4326 point. Every listing of `queryset` (all organisations by default, whatever their
+    state: a pending submission is a duplicate too), strongest reason first."""
+    queryset = Organisation.objects.all() if queryset is None else queryset
+    if exclude_pk is not None:
+        queryset = queryset.exclude(pk=exclude_pk)
+    found: dict[int, tuple[Organisation, list[str]]] = {}
+
+    def add(organisation: Organisation, reason: str) -> None:
+        found.setdefault(organisation.pk, (organisation, []))[1].append(reason)
+
+    if enterprise_number:
+        for organisation in queryset.filter(enterprise_number=enterprise_number):
+            add(organisation, "enterprise_number")
+    site = duplicates.website_key(website)
+    if site:
+        host = site.split("/")[0]
+        for organisation in queryset.filter(website__icontains=host):
+            if duplicates.website_key(organisation.website) == site:
+                add(organisation, "website")
+    if duplicates.name_words(name):
+        code = duplicates.postcode_key(postcode)
+        scope = Q(pk__in=[])
+        if code:
+            scope |= Q(postcode__iexact=code)
+            if len(code) == 6:  # Dutch, stored with or without its space
+                scope |= Q(postcode__iexact=f"{code[:4]} {code[4:]}")
+        if point is not None:
+            scope |= spatial.within_distance("point", point, meters)
+        for organisation in queryset.filter(scope)[:DUPLICATE_SCOPE_ROWS]:
+            if duplicates.names_similar(name, organisation.name):
+                same_postcode = code and duplicates.postcode_key(organisation.postcode) == code
+                add(organisation, "name_postcode" if same_postcode else "name_nearby")
+    order = list(duplicates.REASONS)
+    return [
+        DuplicateMatch(organisation, tuple(sorted(reasons, key=order.index)))
+        for organisation, reasons in sorted(
+            found.values(), key=lambda item: (min(map(order.index, item[1])), item[0].name)
+        )
+    ]

@@ -26,3 +26,40 @@ def validate_pseudonym(value: str) -> None:
             ),
             code="pseudonym",
         )
+
+
+# A Belgian enterprise number (KBO/BCE, "ondernemingsnummer"): ten digits, the first 0 or 1,
+# the last two 97 minus the first eight modulo 97. Written "0123.456.749", "BE 0123 456 749",
+# or with nine digits from before 2005 ("123.456.749": a leading 0 was added then).
+_ENTERPRISE_NUMBER_SEPARATORS = re.compile(r"[\s.\-/]")
+
+
+def enterprise_number_normalise(value: str) -> str:
+    """The ten digits of an enterprise number as typed ("BE 0123.456.749" -> "0123456749"),
+    "" when empty. Raises ValidationError when it is not a valid number (check digits)."""
+    digits = _ENTERPRISE_NUMBER_SEPARATORS.sub("", value or "").upper()
+    if digits.startswith("BE"):
+        digits = digits[2:]
+    if not digits:
+        return ""
+    if len(digits) == 9 and digits.isdigit():
+        digits = "0" + digits
+    if not (len(digits) == 10 and digits.isascii() and digits.isdigit()):
+        raise ValidationError(
+            _("An enterprise number has ten digits, such as 0123.456.749."),
+            code="enterprise_number_format",
+        )
+    if digits[0] not in "01" or 97 - int(digits[:8]) % 97 != int(digits[8:]):
+        raise ValidationError(
+            _(
+                "This enterprise number does not exist: check the digits (the last two are "
+                "a check on the others)."
+            ),
+            code="enterprise_number_check",
+        )
+    return digits
+
+
+def validate_enterprise_number(value: str) -> None:
+    """Model validator: refuses a stored value that is not a valid enterprise number."""
+    enterprise_number_normalise(value)
