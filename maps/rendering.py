@@ -7,12 +7,20 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 import spatial
-from buurt.maps import KIND_STYLES, kind_legend, marker_icon, neighbourhood_layer
+from buurt.maps import KIND_STYLES, marker_icon, neighbourhood_layer
 from buurt.models import Neighbourhood, Organisation
+from buurt.search import registry
 from spatial import assets, leaflet
-from spatial.leaflet import RenderedMap
+from spatial.leaflet import MarkerStyle, RenderedMap
 
 Kind = Organisation.Kind
+ORGANISATIONS = "organisations"  # the organisations' search source (buurt.search)
+# Every other kind of result has one marker of its own, named in the legend by the kind
+# ("Neighbours who help", "Activities"): never lumped under the organisations' "Other".
+RESULT_KIND_STYLES = {
+    "activities": MarkerStyle("#d55e00", "star"),
+    "help_offers": MarkerStyle("#0072b2", "heart"),
+}
 
 
 def _search_layer(data: dict) -> leaflet.DataLayer:
@@ -22,8 +30,18 @@ def _search_layer(data: dict) -> leaflet.DataLayer:
 
 
 def _result_category(result) -> str:
-    # Organisation kinds have their own marker; other kinds of results fall back to "other".
+    """The marker of a result: an organisation's kind, else the kind of result itself."""
+    if result.kind in RESULT_KIND_STYLES:
+        return result.kind
     return result.category if result.category in KIND_STYLES else Kind.OTHER
+
+
+def _marker(category: str) -> dict:
+    """The legend's name and the icon of a marker key from _result_category."""
+    if category in RESULT_KIND_STYLES:
+        label = next((str(s.label) for s in registry.sources([category])), category)
+        return {"label": label, "icon": str(leaflet.marker_svg(RESULT_KIND_STYLES[category]))}
+    return {"label": str(Kind(category).label), "icon": str(marker_icon(category))}
 
 
 def _search_results_data(results, *, numbered: bool) -> dict:
@@ -31,10 +49,7 @@ def _search_results_data(results, *, numbered: bool) -> dict:
     rows, categories = [], {}
     for result in results:
         category = _result_category(result)
-        categories[category] = {
-            "label": result.category_label or str(Kind(category).label),
-            "icon": str(marker_icon(category)),
-        }
+        categories[category] = _marker(category)
         rows.append(
             [
                 *spatial.latlng(result.point),
@@ -70,8 +85,9 @@ def search_map(
     data = _search_results_data(results or [], numbered=False)
     if results is None:  # the layer may bring any category
         data["categories"] = {
-            kind: {"label": str(Kind(kind).label), "icon": str(marker_icon(kind))}
-            for kind in KIND_STYLES
+            key: _marker(key)
+            for key in [*KIND_STYLES, *RESULT_KIND_STYLES]
+            if key not in RESULT_KIND_STYLES or registry.sources([key])
         }
     data.update(
         centre=spatial.latlng(location.point),
@@ -92,7 +108,10 @@ def search_map(
         label=_("Map of the places found; the list below has the same places."),
         css_class="map search-map",
         cluster=True,
-        legend=kind_legend(data["categories"]),
+        legend=leaflet.legend(
+            (mark_safe(marker["icon"]), marker["label"])  # icons built here from constants
+            for marker in data["categories"].values()
+        ),
         extra_js=(assets.SEARCH_MAP_JS,),
     )
 

@@ -42,7 +42,7 @@ def help_offer_remind(*, offer_id: int) -> int:
     message = message_render(
         template_prefix="neighbourhelp/email/offer_expiring",
         context={
-            "date": timezone.localtime(offer.expires_at).date().isoformat(),
+            "date": timezone.localtime(offer.expires_at).date(),
             "url": site_url(
                 reverse("neighbourhelp:offer-renew", args=[offer.pk, offer.renew_token])
             ),

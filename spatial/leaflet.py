@@ -47,6 +47,9 @@ MARKER_SHAPES = {
     "square": '<rect x="3" y="3" width="14" height="14"/>',
     "diamond": '<path d="M10 1 19 10 10 19 1 10Z"/>',
     "triangle": '<path d="M10 2 19 18H1Z"/>',
+    "star": '<path d="M10 1l2.6 5.9 6.4.6-4.8 4.3 1.4 6.3L10 14.8l-5.6 3.3 1.4-6.3L1 7.5'
+    'l6.4-.6Z"/>',
+    "heart": '<path d="M10 18 2.4 10.4A4.7 4.7 0 0 1 10 4.6a4.7 4.7 0 0 1 7.6 5.8Z"/>',
 }
 
 

@@ -94,10 +94,14 @@
         layer.addLayers(found.features.map(function (feature) {
           var p = feature.properties;
           var c = feature.geometry.coordinates;  // GeoJSON: [longitude, latitude]
+          // The id starts with the kind ("help_offers-3"): kinds other than organisations
+          // have a marker of their own (maps/rendering.py _result_category).
+          var kind = String(feature.id).split("-")[0];
+          var key = made[kind] ? kind : p.category;
           return resultMarker(
-            [c[1], c[0], p.title, p.url, p.category, p.distance_text],
-            made[p.category] || made.other,
-            data.categories[p.category] || data.categories.other
+            [c[1], c[0], p.title, p.url, key, p.distance_text],
+            made[key] || made.other,
+            data.categories[key] || data.categories.other
           );
         }));
         status.textContent = found.truncated ? data.texts.too_many : "";

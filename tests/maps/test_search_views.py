@@ -198,3 +198,28 @@ def test_the_handout_says_at_least(client, places):
     crowd(service.MAX_COUNTED + 5)
     page = text(client.get(PRINT, {"address": HOME_ADDRESS, "radius": 400}))
     assert "The 30 nearest of 1,000+ places. Scan the QR code for more of them." in page
+
+
+@pytest.mark.parametrize(
+    ("language", "helpers", "activities", "other"),
+    [
+        ("nl", "Buren die helpen", "Activiteiten", "Andere"),
+        ("fr", "Voisins qui aident", "Activités", "Autre"),
+        ("en", "Neighbours who help", "Activities", "Other"),
+    ],
+)
+def test_the_map_legend_names_help_offers(client, places, language, helpers, activities, other):
+    """A neighbour's help offer on the map has a marker of its own, named by what it is in
+    the legend (not the organisations' "Other"); so does an activity."""
+    from tests.factories import ActivityFactory, HelpOfferFactory
+
+    HelpOfferFactory(private_point=offset(HOME, north_m=300), categories=["company"])
+    ActivityFactory(organisation=Organisation.objects.first(), category="meal")
+    response = client.get(
+        SEARCH, {"address": HOME_ADDRESS, "radius": 2400}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response.status_code == 200
+    legend = response.content.decode().split('class="map-legend"', 1)[1].split("</ul>", 1)[0]
+    assert f"<span>{helpers}</span>" in legend
+    assert f"<span>{activities}</span>" in legend
+    assert f"<span>{other}</span>" not in legend
