@@ -17,6 +17,25 @@ from core.fields import has_code
 
 from .models import Category, HelpLanguage, HelpOffer
 
+# The network-strengthening models (buurt.NetworkModel codes) neighbour help serves, by the
+# help offered: every offer is neighbours helping neighbours (community building in the
+# buurt); company and being a buddy are a personal friend; digital help and practising Dutch
+# build skills. Peer groups, the person's own network, professionals and volunteering
+# through an organisation are not what an offer is: a search for those leaves offers out.
+EVERY_OFFER = ()
+MODEL_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "community": EVERY_OFFER,
+    "buddy": (Category.COMPANY, Category.BUDDY),
+    "competence": (Category.DIGITAL, Category.DUTCH),
+}
+
+
+def _any_category(codes) -> Q:
+    q = NOTHING
+    for code in codes:
+        q |= has_code("categories", code)
+    return q
+
 
 class HelpOfferSource(SearchSource):
     key = "help_offers"
@@ -26,33 +45,40 @@ class HelpOfferSource(SearchSource):
     point_field = "public_point"
     distance_bucket_m = 500
     position = 30
-    filters = frozenset({"category", "language", "no_dutch", "reduced_rate"})
+    # Not "when", "access", "come_alone" nor "age": an offer has no dates, no venue and no
+    # audience; the page says so (unfiltered_note) rather than leaving every offer out.
+    filters = frozenset({"category", "language", "no_dutch", "reduced_rate", "model"})
+    unfiltered_note = gettext_lazy(
+        "Neighbours who help have no dates, no venue and no age group: they say when they are "
+        "free, and you agree together where to meet."
+    )
 
     def base(self):
         return HelpOffer.objects.public()
 
-    def filter_q(self, params: SearchParams) -> dict[FilterUnit, Q]:
-        conditions: dict[FilterUnit, Q] = {}
-        for unit in params.filter_units():
-            if unit.name == "category":
-                codes = [c for c in params.categories if c in Category.values]
-                q = NOTHING
-                for code in codes:
-                    q |= has_code("categories", code)
-                conditions[unit] = q
-            elif unit.name == "language":
-                q = NOTHING
-                for code in params.languages:
+    def condition(self, unit: FilterUnit, params: SearchParams) -> Q | None:
+        name = unit.name
+        if name == "category":
+            return _any_category(c for c in params.categories if c in Category.values)
+        if name == "language":
+            q = NOTHING
+            for code in params.languages:
+                q |= has_code("languages", code)
+            return q
+        if name == "no_dutch":
+            q = NOTHING
+            for code in HelpLanguage.values:
+                if code != "nl":
                     q |= has_code("languages", code)
-                conditions[unit] = q
-            elif unit.name == "no_dutch":
-                q = NOTHING
-                for code in HelpLanguage.values:
-                    if code != "nl":
-                        q |= has_code("languages", code)
-                conditions[unit] = q
-            # reduced_rate: neighbour help is always free, so it passes.
-        return conditions
+            return q
+        if name == "model":
+            chosen = [MODEL_CATEGORIES[m] for m in params.models if m in MODEL_CATEGORIES]
+            if EVERY_OFFER in chosen:
+                return Q()
+            return _any_category(code for codes in chosen for code in codes)
+        # reduced_rate: neighbour help is always free, so every offer passes. The others are
+        # not in `filters`: they do not narrow offers, and the page says so.
+        return None
 
     def prepare(self, queryset):
         # Never the private point: only what the result shows.

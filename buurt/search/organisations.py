@@ -70,6 +70,10 @@ class OrganisationSource(SearchSource):
     filters = frozenset(
         {"category", "reduced_rate", "access", "language", "no_dutch", "come_alone", "age", "model"}
     )
+    unfiltered_note = _(
+        "Associations and services have no dates: they are shown whatever day you choose. "
+        "Check their opening hours."
+    )
 
     def base(self):
         return Organisation.objects.on_map()

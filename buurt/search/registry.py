@@ -137,8 +137,10 @@ class SearchSource:
     categories: ClassVar[tuple[tuple[str, str], ...]] = ()
     point_field: ClassVar[str] = "point"
     distance_bucket_m: ClassVar[int | None] = None
-    # Filter parameters the source applies; the page says which kinds ignore which filters.
+    # Filter parameters the source applies; the page and the API's description say which
+    # kinds ignore which filters, and why (`unfiltered_note`, a translated sentence).
     filters: ClassVar[frozenset[str]] = frozenset()
+    unfiltered_note: ClassVar[str] = ""
     # Where the kind comes among the others: in the form's choices, the counts, and before
     # the others among results at the same distance. Not the order in which the apps register.
     position: ClassVar[int] = 100

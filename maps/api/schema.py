@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from django import forms
 from django.db import DatabaseError
+from django.utils import translation
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 
 import spatial
 from buurt.geocoding.chain import MAX_LENGTH as ADDRESS_MAX_LENGTH
 from buurt.search.params import DEFAULT_PAGE_SIZE, MAX_RADIUS_M
+from buurt.search.registry import sources
 from maps.search.forms import (
     CUSTOM_RADIUS,
+    FILTER_LABELS,
     MAX_PAGE,
     MAX_PAGE_SIZE,
     MAX_PERIOD_DAYS,
@@ -26,10 +29,14 @@ from .serializers import ErrorSerializer, NotFoundSerializer
 
 class SearchSchema(AutoSchema):
     """The parameters are built when the schema is, from the view's schema_parameters():
-    SearchForm's choices include rows (the languages)."""
+    SearchForm's choices include rows (the languages). So is the description: the view's
+    `schema_description` and which filters each registered kind of result ignores."""
 
     def get_override_parameters(self):
         return [*super().get_override_parameters(), *self.view.schema_parameters()]
+
+    def get_description(self):
+        return self.view.schema_description + filters_text()
 
 
 # What SearchForm's clean() parses itself, in the same constants as its checks: lat/lon
@@ -92,7 +99,7 @@ _DESCRIPTIONS = {
     "without radius too.",
     "kind": "Kinds of results (any of). Default: all.",
     "category": "Categories (any of).",
-    "when": "For results with dates; associations ignore it.",
+    "when": "For results with dates.",
     "date_from": "ISO date; with when=dates (implied when given).",
     "date_to": "ISO date, at most 366 days after date_from (default: date_from).",
     "reduced_rate": "Free, pay what you can, or a reduced rate (UiTPAS, kansentarief).",
@@ -119,13 +126,45 @@ def search_parameters(*, include_paging: bool) -> list[OpenApiParameter]:
             name,
             field_schema(name, field),
             OpenApiParameter.QUERY,
-            description=_DESCRIPTIONS.get(name, ""),
+            description=_DESCRIPTIONS.get(name, "") + _not_applied(name),
             explode=True if isinstance(field, forms.MultipleChoiceField) else None,
             examples=[OpenApiExample(name, value=_EXAMPLES[name])] if name in _EXAMPLES else None,
         )
         for name, field in form.fields.items()
         if name not in skip
     ]
+
+
+def _kinds_ignoring(name: str) -> list[str]:
+    """The kinds of results (registered search sources) that a filter parameter does not
+    narrow: they have nothing to match it on (SearchSource.filters)."""
+    if name not in FILTER_LABELS or name == "kind":
+        return []
+    return [source.key for source in sources() if name not in source.filters]
+
+
+def _not_applied(name: str) -> str:
+    kinds = _kinds_ignoring(name)
+    return f" Does not narrow: {', '.join(f'`{k}`' for k in kinds)}." if kinds else ""
+
+
+def filters_text() -> str:
+    """Which filters each kind of result ignores, and why, for the operations' descriptions
+    (from the registered sources, when the schema is built)."""
+    lines = []
+    for source in sources():
+        ignored = [name for name in FILTER_LABELS if name != "kind" and name not in source.filters]
+        if ignored:
+            names = ", ".join(f"`{name}`" for name in ignored)
+            with translation.override("en"):  # the schema is in English
+                note = str(source.unfiltered_note)
+            lines.append(f"- `{source.key}`: {names}. {note}")
+    if not lines:
+        return ""
+    return (
+        "\n\nFilters a kind of result has nothing to match on do not narrow it (its results "
+        "pass them, and the search page says so):\n" + "\n".join(lines)
+    )
 
 
 def bbox_parameter() -> OpenApiParameter:

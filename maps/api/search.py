@@ -56,6 +56,7 @@ class _SearchApiView(APIView):
     permission_classes = [AllowAny]
     renderer_classes = [GeoJSONRenderer, *api_settings.DEFAULT_RENDERER_CLASSES]
     schema = SearchSchema()
+    schema_description = ""
     extra_parameters: tuple[str, ...] = ()
 
     def initial(self, request, *args, **kwargs):
@@ -82,13 +83,14 @@ class SearchApi(_SearchApiView):
     def schema_parameters(self):
         return search_parameters(include_paging=True)
 
-    @extend_schema(
-        operation_id="search",
-        responses={200: SearchCollectionSerializer, **ERRORS},
-        description="Give `address`, or `lat` and `lon`. GeoJSON (RFC 7946) features, nearest "
+    # With the filters each kind ignores, added when the schema is built (SearchSchema).
+    schema_description = (
+        "Give `address`, or `lat` and `lon`. GeoJSON (RFC 7946) features, nearest "
         "first, each with its distance; paginated with `page`/`page_size` and `next` links."
-        + rules_text([NO_LOCATION, *SEARCH_RULES]),
+        + rules_text([NO_LOCATION, *SEARCH_RULES])
     )
+
+    @extend_schema(operation_id="search", responses={200: SearchCollectionSerializer, **ERRORS})
     def get(self, request):
         try:
             params = self.parse(request)
@@ -109,13 +111,13 @@ class SearchBBoxApi(_SearchApiView):
     def schema_parameters(self):
         return [bbox_parameter(), *search_parameters(include_paging=False)]
 
-    @extend_schema(
-        operation_id="search_bbox",
-        responses={200: BBoxCollectionSerializer, **ERRORS},
-        description="With `address` or `lat`/`lon`, only results within the radius, nearest "
+    schema_description = (
+        "With `address` or `lat`/`lon`, only results within the radius, nearest "
         f"first; without, all results in the box. At most {service.MAX_BBOX_FEATURES} features."
-        + rules_text([*BBOX_RULES, *SEARCH_RULES]),
+        + rules_text([*BBOX_RULES, *SEARCH_RULES])
     )
+
+    @extend_schema(operation_id="search_bbox", responses={200: BBoxCollectionSerializer, **ERRORS})
     def get(self, request):
         try:
             params = self.parse(request)

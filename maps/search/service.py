@@ -111,6 +111,16 @@ class Suggestion:
     unit: FilterUnit | None = None  # set for a filter dropped
 
 
+@dataclass(frozen=True)
+class IgnoredFilters:
+    """Filters of the search that a kind of result has nothing to match on, so that they do
+    not narrow it (see SearchSource.filters): its label, the parameter names, and why."""
+
+    kind_label: str
+    names: tuple[str, ...]
+    note: str
+
+
 @dataclass
 class SearchPage:
     params: SearchParams
@@ -124,8 +134,13 @@ class SearchPage:
     capped: frozenset[str] = frozenset()
     markers: list[SearchResult] | None = None  # None: too many, the map loads them by box
     suggestions: list[Suggestion] = field(default_factory=list)
-    # (kind label, filter parameter names it ignores): said on the page, not silently.
-    ignored: list[tuple[str, list[str]]] = field(default_factory=list)
+    # The filters a kind ignores: said on the page, not silently.
+    ignored: list[IgnoredFilters] = field(default_factory=list)
+
+    @property
+    def has_approximate(self) -> bool:
+        """Whether a listed result's distance is rounded up (a private person's)."""
+        return any(result.approximate for result in self.results)
 
     @property
     def count_is_lower_bound(self) -> bool:
@@ -333,13 +348,13 @@ def _all_results(chosen: list[SearchSource], params: SearchParams, point: Point)
     return sorted(everything, key=lambda r: r.distance_m)
 
 
-def _ignored_filters(params: SearchParams, chosen: list[SearchSource]) -> list:
+def _ignored_filters(params: SearchParams, chosen: list[SearchSource]) -> list[IgnoredFilters]:
     names = list(dict.fromkeys(name for name, _v in params.filter_items() if name != "kind"))
     ignored = []
     for source in chosen:
-        missing = [name for name in names if name not in source.filters]
+        missing = tuple(name for name in names if name not in source.filters)
         if missing:
-            ignored.append((str(source.label), missing))
+            ignored.append(IgnoredFilters(str(source.label), missing, str(source.unfiltered_note)))
     return ignored
 
 

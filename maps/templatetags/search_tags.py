@@ -70,3 +70,11 @@ def filter_label(unit) -> str:
     if unit.name in values and unit.value:
         return str(values[unit.name](unit.value).label)
     return str(FILTER_LABELS.get(unit.name, unit.name))
+
+
+@register.filter
+def filter_names(names) -> str:
+    """The names of filter parameters ("when", "access") as their labels, quoted and joined."""
+    from maps.search.forms import FILTER_LABELS
+
+    return ", ".join(f"“{FILTER_LABELS.get(name, name)}”" for name in names)

@@ -103,7 +103,8 @@ def test_organisations_ignore_dates_and_the_page_says_so(places):
     page = run(f"{HOME_QUERY}&radius=2400&when=today")
     assert page.count == 5
     # Kinds without dates (organisations, neighbours' help offers) say they ignore them.
-    assert ("Associations and services", ["when"]) in page.ignored
+    ignored = {(i.kind_label, i.names) for i in page.ignored}
+    assert ignored == {("Associations and services", ("when",)), ("Neighbours who help", ("when",))}
 
 
 def test_pages_do_not_overlap(places):
