@@ -3,7 +3,8 @@ and neighbourhood areas (buurt.maps)."""
 
 from __future__ import annotations
 
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 import spatial
@@ -116,6 +117,75 @@ def search_map(
     )
 
 
+# The handout's sketch: a drawing in these units, scaled to the map's box (about 18 × 9 cm).
+SKETCH_WIDTH, SKETCH_HEIGHT, SKETCH_MARGIN = 600, 280, 24
+
+
+def handout_sketch(*, location, results, show_place: bool, label: str) -> SafeString:
+    """The handout map's places drawn without tiles or JavaScript: numbered circles where the
+    numbered places are (north up, with a scale bar), and the searched place only when the
+    handout shows the address. What a printout or a browser without JavaScript shows in the
+    map's box (spatial.leaflet.render's fallback)."""
+    points = [r.point for r in results] + ([location.point] if show_place else [])
+    drawn = spatial.sketch(points, width=SKETCH_WIDTH, height=SKETCH_HEIGHT, margin=SKETCH_MARGIN)
+    places = drawn.positions[: len(results)]
+    marks = format_html_join(
+        "",
+        '<g class="sketch-place"><circle cx="{}" cy="{}" r="11"/>'
+        '<text x="{}" y="{}" text-anchor="middle" dominant-baseline="central">{}</text></g>',
+        ((x, y, x, y, number) for number, (x, y) in enumerate(places, start=1)),
+    )
+    if show_place:
+        x, y = drawn.positions[-1]
+        marks += format_html(
+            '<g class="sketch-home"><path d="M{} {}l8 8M{} {}l-8 8" /></g>'
+            '<text class="sketch-label" x="{}" y="{}">{}</text>',
+            x - 4,
+            y - 4,
+            x + 4,
+            y - 4,
+            x + 10,
+            y + 4,
+            _("The searched place"),
+        )
+    bottom = SKETCH_HEIGHT - 10
+    scale = format_html(
+        '<g class="sketch-scale"><path d="M10 {}v-6M10 {}h{}M{} {}v-6"/>'
+        '<text x="{}" y="{}">{}</text></g>',
+        bottom,
+        bottom,
+        drawn.bar_units,
+        10 + drawn.bar_units,
+        bottom,
+        14 + drawn.bar_units,
+        bottom,
+        spatial.distance_text(drawn.bar_m),
+    )
+    north = format_html(
+        '<g class="sketch-north"><path d="M{} 30v-20l-5 8M{} 10l5 8"/>'
+        '<text x="{}" y="44" text-anchor="middle">{}</text></g>',
+        SKETCH_WIDTH - 14,
+        SKETCH_WIDTH - 14,
+        SKETCH_WIDTH - 14,
+        _("N"),
+    )
+    return format_html(
+        '<div class="map-fallback handout-sketch">'
+        '<svg viewBox="0 0 {} {}" role="img" aria-label="{}">{}{}{}</svg>'
+        "<p>{}</p></div>",
+        SKETCH_WIDTH,
+        SKETCH_HEIGHT,
+        label,
+        marks,
+        scale,
+        north,
+        _(
+            "A sketch without streets: the numbers are those of the list, north is up. "
+            "Scan the QR code for the map online."
+        ),
+    )
+
+
 def handout_map(*, location, results, show_place: bool) -> RenderedMap:
     """The handout's map: the results as numbered markers matching the numbered list, and the
     searched place only when the handout shows the address."""
@@ -128,11 +198,15 @@ def handout_map(*, location, results, show_place: bool) -> RenderedMap:
         data.update(centre=spatial.latlng(location.point), place=location.label)
     data["texts"] = {"place": _("The searched place")}
     leaflet_map.add_child(_search_layer(data))
+    label = _("Map of the places on this handout, numbered as in the list.")
     return leaflet.render(
         leaflet_map,
-        label=_("Map of the places on this handout, numbered as in the list."),
+        label=label,
         css_class="map handout-map",
         cluster=False,
         legend=mark_safe(""),
         extra_js=(assets.SEARCH_MAP_JS,),
+        fallback=handout_sketch(
+            location=location, results=results, show_place=show_place, label=label
+        ),
     )

@@ -139,6 +139,7 @@ def search_print(request):
         if page.results
         else None,
         online_url=online_url,
+        site_url=request.build_absolute_uri("/").rstrip("/"),
         qr_code=segno.make(online_url, error="m").svg_data_uri(scale=3, border=2),
         printed_on=timezone.localdate(),
     )

@@ -104,4 +104,7 @@ class HelpOfferSource(SearchSource):
             summary=Truncator(obj.description).words(30),
             languages=tuple(obj.language_labels()),
             approximate=True,
+            # The person holding a handout is often not online: a worker asks for them.
+            contact=_("Through your social worker on Buurtkaart: offer no. %(number)s")
+            % {"number": obj.pk},
         )

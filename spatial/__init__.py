@@ -20,10 +20,12 @@ bulk (point upserts by the million) and text_search (typo-tolerant lookups: pg_t
 from .bulk import PointUpsert
 from .geometry import (
     AreaLocator,
+    Sketch,
     extent,
     geojson_geometry,
     latlng,
     scatter_points,
+    sketch,
     voronoi_cells,
 )
 from .nearest import (
@@ -95,6 +97,7 @@ __all__ = [
     "LonLatTransformer",
     "NearestRows",
     "PointUpsert",
+    "Sketch",
     "SpatialInputError",
     "bbox_around",
     "bbox_diagonal_m",
@@ -123,6 +126,7 @@ __all__ = [
     "point_from_lonlat_sql",
     "scatter_points",
     "similar_text_candidates",
+    "sketch",
     "source_srs",
     "spatialite_repair_indexes",
     "to_wgs84_multipolygon",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import GEOSGeometry, MultiPoint, MultiPolygon, Point, Polygon
@@ -32,6 +33,46 @@ def extent(geometries: Iterable[GEOSGeometry | None]) -> BBox | None:
         return None
     wests, souths, easts, norths = zip(*boxes, strict=True)
     return BBox(west=min(wests), south=min(souths), east=max(easts), north=max(norths))
+
+
+@dataclass(frozen=True)
+class Sketch:
+    """Points placed on a drawing of `width` × `height` units, north up, at one scale:
+    `positions` (x, y) in the order given (y grows downwards, as in SVG), and a scale bar of
+    `bar_m` metres that is `bar_units` long."""
+
+    positions: list[tuple[float, float]]
+    bar_m: int
+    bar_units: float
+
+
+def sketch(points: Sequence[Point], *, width: float, height: float, margin: float) -> Sketch:
+    """Lay EPSG:4326 points out on a drawing (a map without tiles, for paper and for pages
+    without JavaScript): projected to EPSG:3035 (metres, north up, equal scale both ways) and
+    fitted inside the margin. One point alone sits in the middle."""
+    laea = [to_laea(point) for point in points]
+    xs, ys = [p.x for p in laea], [p.y for p in laea]
+    span_x, span_y = (max(xs) - min(xs), max(ys) - min(ys)) if laea else (0.0, 0.0)
+    # Units per metre; at least 100 m across, so that one point or a tight group stays a group.
+    scale = min((width - 2 * margin) / max(span_x, 100), (height - 2 * margin) / max(span_y, 100))
+    centre_x = (max(xs) + min(xs)) / 2 if laea else 0.0
+    centre_y = (max(ys) + min(ys)) / 2 if laea else 0.0
+    positions = [
+        (
+            round(width / 2 + (p.x - centre_x) * scale, 1),
+            round(height / 2 - (p.y - centre_y) * scale, 1),
+        )
+        for p in laea
+    ]
+    # The longest round distance (1, 2 or 5 times a power of ten) that fits a quarter width.
+    longest = width / 4 / scale
+    bar_m = max(
+        step * 10**power
+        for power in range(0, 6)
+        for step in (1, 2, 5)
+        if step * 10**power <= max(longest, 1)
+    )
+    return Sketch(positions=positions, bar_m=bar_m, bar_units=round(bar_m * scale, 1))
 
 
 def geojson_geometry(geom: Point | Polygon | MultiPolygon, *, decimals: int = 5) -> dict:

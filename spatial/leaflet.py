@@ -25,6 +25,7 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from folium.template import Template
 
 from . import assets
@@ -181,7 +182,12 @@ def render(
     cluster: bool,
     legend: SafeString,
     extra_js: tuple[str, ...] = (),
+    fallback: SafeString | None = None,
 ) -> RenderedMap:
+    """The map's markup. Inside its box, `fallback` (by default a sentence saying what the
+    map is and that it needs JavaScript) is what a page without JavaScript, or a printout made
+    before the map ran, shows instead of an empty frame; map.css hides it once Leaflet has
+    taken the box (.leaflet-container)."""
     leaflet_map.render()  # fills the figure's script with the map and its layers
     figure = cast(Figure, leaflet_map.get_root())  # folium puts every map in a Figure
     # folium indents generously; JSON never holds a raw newline, so stripping lines is safe.
@@ -201,11 +207,18 @@ def render(
     )
     # The map is only usable with a mouse or touch; its name tells screen-reader users that the
     # page lists the same places in text.
+    if fallback is None:
+        fallback = format_html(
+            '<p class="map-fallback">{} {}</p>',
+            label,
+            _("The map itself needs JavaScript, which is off or not loaded yet."),
+        )
     html = format_html(
-        '<div id="{}" class="{}" role="region" aria-label="{}"></div>{}',
+        '<div id="{}" class="{}" role="region" aria-label="{}">{}</div>{}',
         leaflet_map.get_name(),
         css_class,
         label,
+        fallback,
         legend,
     )
     sources = format_html_join("\n", '<script src="{}"></script>', ((static(p),) for p in js))

@@ -83,6 +83,9 @@ class SearchResult:
     summary: str = ""
     languages: tuple[str, ...] = ()
     approximate: bool = False
+    # How to get in touch for someone holding the handout, where there is no phone to call
+    # (a neighbour: through a worker, by the offer's number).
+    contact: str = ""
 
     @property
     def walking_minutes(self) -> int | None:
