@@ -173,6 +173,22 @@ class Activity(PlacedAddress, AccessAndCost):
     uit_id = models.CharField(
         _("UiTdatabank identifier"), max_length=300, null=True, blank=True, unique=True
     )
+    # Imported from a calendar the organisation subscribed to: the feed's UID (and
+    # RECURRENCE-ID) or UiTdatabank @id. Activities made by hand have no subscription.
+    subscription = models.ForeignKey(
+        "activities.CalendarSubscription",
+        verbose_name=_("imported from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+    )
+    feed_key = models.CharField(_("identifier in the calendar"), max_length=500, blank=True)
+    # Dates the calendar itself cancelled (STATUS:CANCELLED on one date), as ISO instants: the
+    # next sync restores them when the calendar does.
+    feed_cancelled = models.JSONField(
+        _("dates cancelled in the calendar"), default=list, blank=True
+    )
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -183,6 +199,13 @@ class Activity(PlacedAddress, AccessAndCost):
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         ordering = ["starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "feed_key"],
+                condition=models.Q(subscription__isnull=False),
+                name="activity_feed_key_unique",
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -220,6 +243,59 @@ class Activity(PlacedAddress, AccessAndCost):
         if self.venue == self.Venue.ADDRESS:
             return super().address
         return ""
+
+
+class CalendarSubscription(models.Model):
+    """An organisation's calendar that Buurtkaart reads every hour: a public iCal feed, or
+    an organiser's events in UiTdatabank."""
+
+    class Kind(models.TextChoices):
+        ICAL = "ical", _("iCal feed")
+        UIT = "uit", _("UiTdatabank organiser")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="calendar_subscriptions",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ICAL)
+    # The feed's URL, or the UiTdatabank organiser's id.
+    source = models.CharField(_("address of the calendar"), max_length=2000)
+    publish = models.BooleanField(
+        _("publish new activities at once"),
+        default=False,
+        help_text=_("Otherwise new activities wait as drafts until you publish them."),
+    )
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    synced_at = models.DateTimeField(_("last read"), null=True, blank=True)
+    succeeded_at = models.DateTimeField(_("last read without error"), null=True, blank=True)
+    error_code = models.CharField(_("error"), max_length=40, blank=True)
+    error_detail = models.CharField(_("error detail"), max_length=500, blank=True)
+    last_report = models.JSONField(_("last report"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar subscription")
+        verbose_name_plural = _("calendar subscriptions")
+        ordering = ["organisation", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "source"], name="calendar_subscription_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} · {self.source}"
 
 
 class Occurrence(models.Model):

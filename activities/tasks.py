@@ -4,7 +4,8 @@ from celery import shared_task
 
 from core.tasks import MAIL_RETRY
 
-from . import notifications, services
+from . import notifications, services, subscriptions
+from .models import CalendarSubscription
 
 
 @shared_task(**MAIL_RETRY, acks_late=True)
@@ -20,3 +21,16 @@ def reminders_send_task() -> int:
 @shared_task(acks_late=True)
 def occurrences_refresh_task() -> int:
     return services.occurrences_refresh_all()
+
+
+@shared_task(acks_late=True)
+def subscription_sync_task(subscription_id: int) -> str:
+    subscription = CalendarSubscription.objects.filter(pk=subscription_id).first()
+    if subscription is None:
+        return "gone"
+    return subscriptions.subscription_sync(subscription=subscription).error or "ok"
+
+
+@shared_task(acks_late=True)
+def subscriptions_sync_task() -> int:
+    return subscriptions.subscriptions_sync_all()

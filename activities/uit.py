@@ -265,8 +265,16 @@ def _organisation(event: dict, report: ImportReport) -> Organisation:
     return organisation
 
 
-def event_import(event: dict, *, report: ImportReport) -> Activity:
-    """Create or update the activity of one event; raises Skip with the reason."""
+def event_import(
+    event: dict,
+    *,
+    report: ImportReport,
+    organisation: Organisation | None = None,
+    publish: bool = True,
+) -> Activity:
+    """Create or update the activity of one event; raises Skip with the reason. With an
+    `organisation` (a subscription's), the event is its own whoever the organizer is;
+    `publish` False makes new events drafts."""
     uit_id = str(event.get("@id") or "").strip()
     if not uit_id:
         raise Skip("no @id")
@@ -286,10 +294,14 @@ def event_import(event: dict, *, report: ImportReport) -> Activity:
         activity = Activity.objects.filter(uit_id=uit_id).first()
         created = activity is None
         if created:
-            activity = Activity(uit_id=uit_id, organisation=_organisation(event, report))
+            activity = Activity(
+                uit_id=uit_id, organisation=organisation or _organisation(event, report)
+            )
         for name, value in fields.items():
             setattr(activity, name, value)
-        if created:
+        if created and not publish:
+            activity.status = Activity.Status.DRAFT
+        elif created:
             activity.status = Activity.Status.PUBLISHED
             needs_review = activity_needs_review(AnonymousUser(), activity)
             activity.moderation_state = (

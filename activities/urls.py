@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import subscription_views, views
 
 app_name = "activities"
 
@@ -18,6 +18,21 @@ urlpatterns = [
     ),
     # For organisation members
     path("mijn-activiteiten/", views.dashboard, name="dashboard"),
+    path(
+        "organisaties/<slug:slug>/agendas/",
+        subscription_views.subscriptions_page,
+        name="subscriptions",
+    ),
+    path(
+        "agendas/<int:pk>/lezen/",
+        subscription_views.subscription_sync,
+        name="subscription-sync",
+    ),
+    path(
+        "agendas/<int:pk>/verwijderen/",
+        subscription_views.subscription_delete,
+        name="subscription-delete",
+    ),
     path(
         "organisaties/<slug:slug>/activiteiten/nieuw/",
         views.activity_create,

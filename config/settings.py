@@ -159,6 +159,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "activities.tasks.reminders_send_task",
         "schedule": 60 * 60,
     },
+    # Organisations' own calendars (iCal feeds, UiTdatabank organisers), read again hourly.
+    "activities-calendar-subscriptions": {
+        "task": "activities.tasks.subscriptions_sync_task",
+        "schedule": 60 * 60,
+    },
     # Placing on the map that was never queued (broker down) or lost with a worker.
     "buurt-geocode-pending": {
         "task": "buurt.tasks.geocode_pending_task",
@@ -355,6 +360,20 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [csp.NONE],
     },
 }
+
+# The embeddable map and agenda (/embed/...) may be framed by these origins (CSP
+# frame-ancestors; "*" is any site); every other page keeps X-Frame-Options: DENY.
+EMBED_FRAME_ANCESTORS = env.list("EMBED_FRAME_ANCESTORS", default=["*"])
+
+# --- Calendars imported by subscription (activities/subscriptions.py) -----------------------
+# Feeds on private, loopback or link-local addresses are refused (server-side request
+# forgery) unless this is on: tests and a local set-up only.
+ICAL_IMPORT_ALLOW_PRIVATE_HOSTS = env.bool("ICAL_IMPORT_ALLOW_PRIVATE_HOSTS", default=False)
+ICAL_IMPORT_TIMEOUT = env.float("ICAL_IMPORT_TIMEOUT", default=15.0)
+ICAL_IMPORT_MAX_BYTES = env.int("ICAL_IMPORT_MAX_BYTES", default=5_000_000)
+# UiTdatabank search API v3 (an organiser's events): the key from publiq's platform.
+UITDATABANK_API_KEY = env.str("UITDATABANK_API_KEY", default="")
+UITDATABANK_SEARCH_URL = env.str("UITDATABANK_SEARCH_URL", default="https://search.uitdatabank.be")
 
 # --- Accounts (django-allauth) ---------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

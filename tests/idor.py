@@ -164,6 +164,15 @@ def _registration() -> dict:
     return {"pk": registration.pk}
 
 
+def _calendar_subscription() -> dict:
+    from activities.models import CalendarSubscription
+
+    subscription = CalendarSubscription.objects.create(
+        organisation=_organisation(), source="https://calendar.example.org/basic.ics"
+    )
+    return {"pk": subscription.pk}
+
+
 ACTIVITY_FORM = {
     "title": "Gekaapt",
     "category": "culture",
@@ -196,6 +205,13 @@ CASES: list[Case] = [
     Case("activities:register", lambda: _occurrence(status="draft"), ("post",)),
     Case("activities:registration-cancel", _registration, ("post",)),
     Case("activities:organisation-ics", lambda: _slug(**DRAFT), ("get",), anonymous=404),
+    Case(
+        "activities:subscriptions",
+        _slug,
+        data={"kind": "ical", "source": "https://calendar.example.org/gekaapt.ics"},
+    ),
+    Case("activities:subscription-sync", _calendar_subscription, ("post",)),
+    Case("activities:subscription-delete", _calendar_subscription, ("post",)),
     # accounts: members, invitations, leaving
     Case("accounts:organisation-members", _slug, ("get",)),
     Case(

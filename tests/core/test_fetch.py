@@ -1,0 +1,102 @@
+"""core.fetch refuses what a member's URL must not reach (server-side request forgery): other
+schemes, loopback, private and link-local addresses, after DNS and again on every redirect."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import pytest
+
+from activities import subscriptions
+from core import fetch
+from tests.factories import OrganisationFactory
+from tests.http_files import File, HttpFiles
+
+
+@pytest.fixture
+def server():
+    with HttpFiles() as files:
+        files.files["/feed.ics"] = File(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+        yield files
+
+
+def _only(server_address: str):
+    """The public-address rule, plus exactly the test server's address."""
+    return lambda address: str(address) == server_address or fetch.is_public(address)
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("file:///etc/passwd", "scheme"),
+        ("gopher://127.0.0.1:6379/_FLUSHALL", "scheme"),
+        ("ftp://example.org/feed.ics", "scheme"),
+        ("http://127.0.0.1:{port}/feed.ics", "private_address"),
+        ("http://localhost:{port}/feed.ics", "private_address"),  # loopback after DNS
+        ("http://[::1]:{port}/feed.ics", "private_address"),
+        ("http://[::ffff:127.0.0.1]:{port}/feed.ics", "private_address"),
+        ("http://10.1.2.3/feed.ics", "private_address"),
+        ("http://192.168.1.1/feed.ics", "private_address"),
+        ("http://172.16.0.1/feed.ics", "private_address"),
+        ("http://169.254.169.254/latest/meta-data/", "private_address"),
+        ("http://100.64.0.1/feed.ics", "private_address"),
+        ("http://0.0.0.0:{port}/feed.ics", "private_address"),
+        ("http://2130706433:{port}/feed.ics", "private_address"),  # 127.0.0.1 as a number
+    ],
+)
+def test_refused_before_any_connection(server, url, code):
+    with pytest.raises(fetch.FetchError) as error:
+        fetch.fetch(url.format(port=server.port), timeout=2)
+    assert error.value.code == code
+    assert server.requests == []
+
+
+def test_the_same_server_is_read_when_private_hosts_are_allowed(server):
+    fetched = fetch.fetch(server.url("/feed.ics"), allow_private=True)
+    assert (fetched.status, fetched.body[:15]) == (200, b"BEGIN:VCALENDAR")
+
+
+def test_a_redirect_to_a_private_address_is_checked_again(server):
+    allowed = _only("127.0.0.1")
+    # The allowed first hop answers; its redirects are judged like the first URL.
+    assert fetch.fetch(server.url("/feed.ics"), address_allowed=allowed).status == 200
+    for target in (
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.5/feed.ics",
+        f"http://127.0.0.2:{server.port}/feed.ics",
+        "file:///etc/passwd",
+    ):
+        server.redirects["/moved.ics"] = target
+        with pytest.raises(fetch.FetchError) as error:
+            fetch.fetch(server.url("/moved.ics"), address_allowed=allowed)
+        assert error.value.code in ("private_address", "scheme"), target
+    # Only the redirecting URL was asked, never its target.
+    assert {path for path, _headers in server.requests} == {"/feed.ics", "/moved.ics"}
+    server.redirects["/moved.ics"] = "/feed.ics"
+    assert fetch.fetch(server.url("/moved.ics"), address_allowed=allowed).status == 200
+
+
+def test_redirect_loops_end(server):
+    server.redirects["/loop.ics"] = "/loop.ics"
+    with pytest.raises(fetch.FetchError) as error:
+        fetch.fetch(server.url("/loop.ics"), allow_private=True)
+    assert error.value.code == "redirects"
+
+
+def test_public_address_rule():
+    assert fetch.is_public(ipaddress.ip_address("8.8.8.8"))
+    assert fetch.is_public(ipaddress.ip_address("2a00:1450:4001:80b::200e"))
+    for private in ("127.0.0.1", "10.0.0.1", "169.254.1.1", "fe80::1", "fc00::1", "224.0.0.1"):
+        assert not fetch.is_public(ipaddress.ip_address(private)), private
+
+
+@pytest.mark.django_db
+def test_subscription_to_a_private_address_says_why(server, settings):
+    settings.ICAL_IMPORT_ALLOW_PRIVATE_HOSTS = False
+    subscription = subscriptions.subscription_subscribe(
+        organisation=OrganisationFactory(), source=server.url("/feed.ics")
+    )
+    report = subscriptions.subscription_sync(subscription=subscription)
+    assert report.error == "private_address"
+    assert "private or local network" in subscriptions.error_message(subscription)
+    assert server.requests == []
