@@ -1,9 +1,15 @@
 from django import forms
+from django.contrib.gis import forms as gis_forms
+from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
 
+from buurt.duplicates import website_key
+from buurt.forms import OrganisationEditForm
 from buurt.models import Organisation
+from spatial.widgets import LocalOSMWidget
 
-from .models import Membership, WorkerProfile
+from .joining import email_fits_website
+from .models import Membership, OrganisationClaim, WorkerProfile
 
 
 class WorkerRequestForm(forms.Form):
@@ -65,3 +71,111 @@ class AccountDeleteForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("This is not your password."))
         return password
+
+
+class OrganisationRegisterForm(OrganisationEditForm):
+    """ "Zet je vereniging op de kaart": a short form for a volunteer on a phone. What the
+    members keep later (OrganisationEditForm), with the name and the kind; everything past
+    the address and a few words is optional."""
+
+    # Ticked by the "None of these is ours" button when similar listings were offered.
+    not_a_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    class Meta(OrganisationEditForm.Meta):
+        fields = ["name", "kind", *OrganisationEditForm.Meta.fields]
+        labels = {
+            "name": _("Name of the association"),
+            "kind": _("What kind of association is it?"),
+            "description": _("What do you do? In plain words"),
+            "opening_hours": _("When? Days and hours"),
+        }
+        help_texts = {
+            **OrganisationEditForm.Meta.help_texts,
+            "description": _("Say who is welcome and what happens, as you would tell a neighbour."),
+            "opening_hours": _("For example: every Tuesday from 19:30 to 22:00."),
+            "network_models": _(
+                "Optional. How your association helps people who feel alone to make contacts. "
+                "Tick what fits; social workers use it to find the right place for someone."
+            ),
+            "welcome_person": _("Someone who meets newcomers at the door and shows them around."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The duplicate check and placing need a place: the postcode and the municipality.
+        for name in ("postcode", "city"):
+            self.fields[name].required = True
+        self.fields["content_language"].required = False
+        self.fields["content_language"].widget = forms.HiddenInput()
+
+    def clean_content_language(self):
+        return self.cleaned_data.get("content_language") or Organisation.ContentLanguage.NL
+
+
+class OrganisationPlaceForm(forms.Form):
+    """Where exactly: drag the marker (with JavaScript), or type the coordinates."""
+
+    point = gis_forms.PointField(
+        label=_("Drag the marker to the entrance"),
+        srid=4326,
+        required=False,
+        widget=LocalOSMWidget(attrs={"geom_type": "POINT"}),
+    )
+    latitude = forms.FloatField(
+        label=_("Latitude"),
+        required=False,
+        min_value=49.4,
+        max_value=53.6,
+        help_text=_("For example 51.0543"),
+    )
+    longitude = forms.FloatField(
+        label=_("Longitude"),
+        required=False,
+        min_value=2.5,
+        max_value=7.3,
+        help_text=_("For example 3.7196"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        if (latitude is None) != (longitude is None):
+            raise forms.ValidationError(_("Give both the latitude and the longitude."))
+        if latitude is not None:
+            cleaned["point"] = Point(longitude, latitude, srid=4326)
+        if not cleaned.get("point"):
+            raise forms.ValidationError(_("Put the marker on the map or type the coordinates."))
+        return cleaned
+
+
+class OrganisationClaimForm(forms.ModelForm):
+    """ "Is this your association?": your role and some evidence for the moderator."""
+
+    class Meta:
+        model = OrganisationClaim
+        fields = ["role", "email", "enterprise_number", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        if not website_key(organisation.website) or "/" in website_key(organisation.website):
+            del self.fields["email"]  # no domain of its own to prove an address on
+        self.fields["enterprise_number"].help_text = _(
+            "The Belgian enterprise number (KBO) of the association, if it has one."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        email = cleaned.get("email", "")
+        if email and not email_fits_website(email, self.organisation.website):
+            self.add_error(
+                "email",
+                _("Use an address on the association's website domain (%(domain)s).")
+                % {"domain": website_key(self.organisation.website)},
+            )
+        if not (email or cleaned.get("enterprise_number") or cleaned.get("note", "").strip()):
+            raise forms.ValidationError(
+                _("Give at least one piece of evidence: an e-mail address, the number or a note.")
+            )
+        return cleaned

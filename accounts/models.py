@@ -3,6 +3,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import EnterpriseNumberField
+from core.moderation import ModerationState
+
 
 class EmailUserManager(UserManager):
     """Users sign in with their e-mail address; there is no username."""
@@ -193,3 +196,80 @@ class Invitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return not self.is_accepted and not self.is_expired
+
+
+class OrganisationClaim(models.Model):
+    """Someone says a listing without members is their association and asks to keep it.
+
+    A moderator decides in the moderation queue (the claim is a moderated item, registered in
+    accounts/moderated.py); approving makes the claimant an admin member. The evidence: their
+    role, an e-mail address on the association's website domain (confirmed through the secret
+    link sent to it), the enterprise number they know, a note for the moderator."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("claimed by"), on_delete=models.CASCADE, related_name="claims"
+    )
+    organisation = models.ForeignKey(
+        "buurt.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="claims",
+    )
+    role = models.CharField(
+        _("your role in the association"),
+        max_length=100,
+        help_text=_("For example: chair, secretary, volunteer, staff member."),
+    )
+    email = models.EmailField(
+        _("e-mail address at the association"),
+        blank=True,
+        help_text=_(
+            "An address on the association's website domain: we send a link to it that "
+            "you click to show the address is yours."
+        ),
+    )
+    email_token = models.CharField(_("token"), max_length=64, blank=True, editable=False)
+    email_confirmed_at = models.DateTimeField(
+        _("e-mail address confirmed on"), null=True, blank=True
+    )
+    enterprise_number = EnterpriseNumberField(_("enterprise number"), blank=True)
+    note = models.TextField(
+        _("note for the moderator"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Anything that helps us see it is your association."),
+    )
+    moderation_state = models.CharField(
+        _("moderation"),
+        max_length=20,
+        choices=ModerationState.choices,
+        default=ModerationState.PENDING,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(_("claimed on"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("claim of an organisation")
+        verbose_name_plural = _("claims of organisations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=models.Q(moderation_state="pending"),
+                name="one_open_claim_per_user_and_organisation",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} · {self.user}"
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    @property
+    def enterprise_number_matches(self) -> bool | None:
+        """Whether the number given is the listing's; None when either is unknown."""
+        if not (self.enterprise_number and self.organisation.enterprise_number):
+            return None
+        return self.enterprise_number == self.organisation.enterprise_number

@@ -4,11 +4,13 @@ Registered by accounts rather than buurt, which sits below accounts: an organisa
 are its members and the review rule is a role, both decided here. Activities reuse the authors.
 """
 
+from django.utils.translation import gettext as _
+
 from buurt.models import Organisation
 from core import moderation
 
-from . import policy
-from .models import Membership, User
+from . import joining, policy
+from .models import Membership, OrganisationClaim, User
 
 
 def organisation_authors(organisation: Organisation) -> list[User]:
@@ -34,4 +36,21 @@ def register() -> None:
         public_queryset=lambda: Organisation.objects.public(),
         text_fields=("name", "description", "opening_hours"),
         needs_review=organisation_needs_review,
+        review_template="accounts/_organisation_review.html",
+        review_context=joining.organisation_review_context,
     )
+    # A claim is never public (nobody can report it); the claimant hears the decision.
+    moderation.register(
+        OrganisationClaim,
+        authors=lambda claim: [claim.user],
+        public_queryset=lambda: OrganisationClaim.objects.none(),
+        title=claim_title,
+        text_fields=("role", "note"),
+        decided=joining.claim_decided,
+        review_template="accounts/_claim_review.html",
+        review_context=joining.claim_review_context,
+    )
+
+
+def claim_title(claim: OrganisationClaim) -> str:
+    return _("Claim of %(organisation)s") % {"organisation": claim.organisation.name}

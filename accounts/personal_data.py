@@ -20,7 +20,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 
-from .models import Invitation, Membership, User, WorkerProfile
+from .models import Invitation, Membership, OrganisationClaim, User, WorkerProfile
 
 Exporter = Callable[[User], Any]
 Anonymiser = Callable[..., None]
@@ -138,7 +138,25 @@ def export_invitations(user: User) -> dict:
     }
 
 
+def export_claims(user: User) -> list[dict]:
+    """Listings this user claimed, with the evidence they gave (deleted with the account)."""
+    return [
+        {
+            "organisation": c.organisation.name,
+            "role": c.role,
+            "email": c.email,
+            "email_confirmed_at": _iso(c.email_confirmed_at),
+            "enterprise_number": c.enterprise_number,
+            "note": c.note,
+            "state": c.moderation_state,
+            "claimed_at": _iso(c.created_at),
+        }
+        for c in OrganisationClaim.objects.filter(user=user).select_related("organisation")
+    ]
+
+
 register_exporter("account", export_account)
 register_exporter("memberships", export_memberships)
 register_exporter("worker_profile", export_worker_profile)
 register_exporter("invitations", export_invitations)
+register_exporter("claims", export_claims)

@@ -163,3 +163,16 @@ def can_see_help_load(user) -> bool:
 def can_see_request_probers(user) -> bool:
     """Accounts whose help requests look like probing for helpers' homes: moderators."""
     return is_moderator(user)
+
+
+# --- Joining the map ---------------------------------------------------------------------------
+
+
+def can_register_organisation(user) -> bool:
+    """Put a new association on the map: an account with a confirmed e-mail address."""
+    return is_verified_account(user)
+
+
+def can_claim_organisation(user) -> bool:
+    """Claim a listing without members: an account with a confirmed e-mail address."""
+    return is_verified_account(user)

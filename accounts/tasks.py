@@ -21,3 +21,10 @@ def worker_decision_mail_task(user_id: int, verified: bool):
 def personal_data_retention_task() -> dict:
     """Daily (CELERY_BEAT_SCHEDULE): delete and anonymise what is kept too long."""
     return services.personal_data_retention()
+
+
+@shared_task(**MAIL_RETRY)
+def claim_email_task(claim_id: int, language: str):
+    from . import joining
+
+    joining.claim_email_send(claim_id=claim_id, language=language)

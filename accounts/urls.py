@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import joining_views, views
 
 app_name = "accounts"
 
@@ -23,6 +23,20 @@ urlpatterns = [
         name="invitation-revoke",
     ),
     path("organisaties/<slug:slug>/verlaten/", views.organisation_leave, name="organisation-leave"),
+    path(
+        "vereniging-aanmelden/", joining_views.organisation_register, name="organisation-register"
+    ),
+    path(
+        "organisaties/<slug:slug>/plaatsen/",
+        joining_views.organisation_place,
+        name="organisation-place",
+    ),
+    path(
+        "organisaties/<slug:slug>/claimen/",
+        joining_views.organisation_claim,
+        name="organisation-claim",
+    ),
+    path("account/claims/<int:pk>/<str:token>/", joining_views.claim_email, name="claim-email"),
     path("moderatie/hulpverleners/", views.worker_queue, name="worker-queue"),
     path("moderatie/hulpverleners/<int:pk>/", views.worker_decide, name="worker-decide"),
 ]

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from buurt.forms import OrganisationEditForm
 
-from . import policy, selectors, services
+from . import joining, policy, selectors, services
 from .forms import (
     AccountDeleteForm,
     InvitationForm,
@@ -55,6 +55,7 @@ def dashboard(request):
             "manages_members_of": set(managed.values_list("pk", flat=True)),
             "invitations": selectors.invitations_for(user=user),
             "worker_profile": selectors.worker_profile_of(user=user),
+            "claims": joining.claims_of(user=user),
             "is_moderator": policy.is_moderator(user),
             "is_coordinator": policy.is_coordinator(user),
         },

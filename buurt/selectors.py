@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.gis.geos import Point
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 import spatial
 
@@ -20,9 +20,17 @@ def organisations_on_map():
 
 
 def organisation_detail(*, slug: str) -> Organisation:
-    """A published organisation with its related lookups, or Organisation.DoesNotExist."""
+    """A published organisation with its related lookups, or Organisation.DoesNotExist.
+
+    `has_members`: whether anyone keeps it (accounts' memberships, read through the reverse
+    relation so that buurt imports nothing above it); without, the page offers the claim."""
     return (
         Organisation.objects.public()
+        .annotate(
+            has_members=Exists(
+                Organisation.objects.filter(pk=OuterRef("pk"), memberships__isnull=False)
+            )
+        )
         .select_related("neighbourhood")
         .prefetch_related("languages", "network_models")
         .get(slug=slug)

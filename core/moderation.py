@@ -47,6 +47,13 @@ class ModeratedType:
     # Whether new content from this author waits for a moderator before it is public.
     needs_review: Callable[[object, models.Model], bool]
     state_field: str
+    # Called inside the decision's transaction when a moderator moves an item to a new state
+    # (item, new state, moderator): a claim that is approved makes its claimant a member.
+    decided: Callable[[models.Model, str, object], None] | None = None
+    # What a moderator sees of an item besides its texts: a template included on the item
+    # page with the context review_context(item) returns (a claim's evidence, similar listings).
+    review_template: str = ""
+    review_context: Callable[[models.Model], dict] | None = None
 
     @property
     def key(self) -> str:
@@ -90,6 +97,9 @@ def register(
     text_fields: Iterable[str] = (),
     needs_review: Callable[[object, models.Model], bool] = _always,
     state_field: str = "moderation_state",
+    decided: Callable[[models.Model, str, object], None] | None = None,
+    review_template: str = "",
+    review_context: Callable[[models.Model], dict] | None = None,
 ) -> ModeratedType:
     model._meta.get_field(state_field)  # fails early on a model without the field
     moderated = ModeratedType(
@@ -100,6 +110,9 @@ def register(
         text_fields=tuple(text_fields),
         needs_review=needs_review,
         state_field=state_field,
+        decided=decided,
+        review_template=review_template,
+        review_context=review_context,
     )
     _registry[model] = moderated
     return moderated

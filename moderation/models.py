@@ -97,6 +97,8 @@ class AuditEntry(models.Model):
         EDIT_ON_BEHALF = "edit_on_behalf", _("Edited on behalf of the author")
         VERIFY = "verify", _("Verified")
         VIEW = "view", _("Viewed")
+        CLAIM = "claim", _("Claimed as their association")
+        CONFIRM_EMAIL = "confirm_email", _("E-mail address confirmed")
 
     # Null for what the application did by itself (an automatic hide). The account link is
     # dropped when the account is deleted (a cascade, not the application); actor_repr stays.

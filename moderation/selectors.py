@@ -110,6 +110,8 @@ class ItemReview(ModeratedItem):
     history: list[AuditEntry]
     # (label of a free-text field, its text, [(kind label, text) that looks like personal data])
     texts: list[tuple[str, str, list[tuple[str | Promise, str]]]]
+    # What the model's registry entry adds for the moderator (review_template's context).
+    extra: dict = field(default_factory=dict)
 
     @property
     def state_label(self) -> str:
@@ -148,6 +150,7 @@ def moderation_item(*, key: str, pk: int) -> ItemReview:
             )
             for label, text in texts.items()
         ],
+        extra=moderated.review_context(obj) if moderated.review_context else {},
     )
 
 

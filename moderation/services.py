@@ -174,6 +174,8 @@ def moderation_decide(
             % {"state": ModerationState(state).label}
         ) from None
     _state_set(target, new_state)
+    if new_state != state and moderated.decided is not None:
+        moderated.decided(target, new_state, moderator)
     Report.objects.filter(
         content_type=ContentType.objects.get_for_model(target),
         object_id=target.pk,

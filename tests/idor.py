@@ -137,6 +137,24 @@ def _referral_organisation() -> dict:
     return {"slug": organisation.slug}
 
 
+def _claim(**kwargs) -> dict:
+    """A claim by someone else of a listing without members, with an e-mail to confirm."""
+    from accounts.joining import claim_create
+
+    organisation = factories.OrganisationFactory(website="https://desleep.example")
+    claim = claim_create(
+        user=factories.UserFactory(),
+        organisation=organisation,
+        role="Voorzitter",
+        email="an@desleep.example",
+    )
+    return {"pk": claim.pk, "token": claim.email_token}
+
+
+def _moderated_claim() -> dict:
+    return {"key": "accounts.organisationclaim", "pk": _claim()["pk"]}
+
+
 HELP_PENDING = {"moderation_state": "pending"}
 DRAFT = {"status": Organisation.Status.DRAFT}
 
@@ -224,6 +242,16 @@ CASES: list[Case] = [
     Case("accounts:member-update", _membership, ("post",), data={"role": "admin"}),
     Case("accounts:invitation-revoke", _invitation_in_own_organisation, ("post",)),
     Case("accounts:organisation-leave", _slug),
+    # joining the map: placing is for members; a listing with members (or not public) cannot
+    # be claimed; the claim's e-mail link confirms nothing in another account's session
+    Case("accounts:organisation-place", _slug, data={"latitude": "51.05", "longitude": "3.72"}),
+    Case("accounts:organisation-claim", _slug, data={"role": "Lid", "note": "Van mij"}),
+    Case(
+        "accounts:organisation-claim",
+        lambda: {"slug": factories.OrganisationFactory(**DRAFT).slug},
+        data={"role": "Lid", "note": "Van mij"},
+    ),
+    Case("accounts:claim-email", _claim, ("get",)),
     # A token link held by the wrong account: it exists, is refused, and changes nothing.
     Case("accounts:invitation", _invitation_token, stranger=403),
     Case("accounts:worker-decide", _worker_profile, ("post",), data={"decision": "verify"}),
@@ -236,6 +264,15 @@ CASES: list[Case] = [
         anonymous=404,
         data={"decision": "approve", "reason": "ok"},
     ),
+    Case("moderation:item", _moderated_claim, ("get",), anonymous=404),
+    Case(
+        "moderation:decide",
+        _moderated_claim,
+        ("post",),
+        anonymous=404,
+        data={"decision": "approve", "reason": "ok"},
+    ),
+    Case("moderation:report", _moderated_claim, anonymous=404, data={"reason": "spam"}),
     Case(
         "moderation:report",
         lambda: _moderated_organisation(**DRAFT),
@@ -271,6 +308,8 @@ PUBLIC: dict[str, str] = {
     "activities:organisation-ics": "feeds of published organisations are public (case)",
     "activities:neighbourhood-ics": "neighbourhoods and their public activities are public",
     "moderation:report": "anyone signed in may report a public item; hidden ones 404 (case)",
+    "accounts:organisation-claim": "anyone signed in may claim a public listing without members; "
+    "one with members, or not public, is 404 (cases)",
     "neighbourhelp:offer-detail": "approved offers are public, at their area only (case)",
     "neighbourhelp:request-detail": "approved open requests are public (case)",
     "neighbourhelp:offer-renew": "capability: the token from the reminder e-mail (case)",
