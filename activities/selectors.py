@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from accounts import policy
@@ -68,6 +68,39 @@ def agenda_occurrences(
         .select_related("activity__organisation", "activity__neighbourhood")
         .order_by("starts_at", "pk")
     )
+
+
+# The home page's "this week": a handful, never a list that grows with the city.
+WEEK_HIGHLIGHTS = 8
+
+
+def week_highlights(
+    *, limit: int = WEEK_HIGHLIGHTS, now: datetime.datetime | None = None
+) -> list[Occurrence]:
+    """The next date of up to `limit` public activities in the coming seven days (today
+    included), free, pay-what-you-can or reduced-rate ones first, then soonest first.
+
+    One bounded query: a weekly activity has one date in the window and a daily one seven, so
+    `limit` × 7 rows always hold `limit` activities when there are that many."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    affordable = Q(activity__cost__in=[Activity.Cost.FREE, Activity.Cost.PAY_WHAT_YOU_CAN]) | Q(
+        activity__reduced_rate=True
+    )
+    rows = (
+        Occurrence.objects.public()
+        .upcoming(now=now)
+        .between(today, today + datetime.timedelta(days=6))
+        .annotate(paid=Case(When(affordable, then=Value(0)), default=Value(1)))
+        .select_related("activity__organisation", "activity__neighbourhood")
+        .order_by("paid", "starts_at", "pk")[: limit * 7]
+    )
+    chosen: dict[int, Occurrence] = {}
+    for occurrence in rows:
+        chosen.setdefault(occurrence.activity_id, occurrence)
+        if len(chosen) == limit:
+            break
+    return list(chosen.values())
 
 
 def feed_activities(filters: AgendaFilter) -> QuerySet[Activity]:

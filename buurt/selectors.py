@@ -1,5 +1,6 @@
 """Reads that feed pages and endpoints."""
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.gis.geos import Point
@@ -42,6 +43,13 @@ def neighbourhoods_with_counts():
     return Neighbourhood.objects.annotate(
         organisation_count=Count("organisations", filter=public_organisations_q("organisations__"))
     )
+
+
+def main_municipality(neighbourhoods) -> str:
+    """The municipality most of these neighbourhoods lie in (the city the site serves, named
+    on the home page), or "" without any. Counted in memory: the page has loaded them."""
+    counts = Counter(n.municipality_name for n in neighbourhoods if n.municipality_name)
+    return counts.most_common(1)[0][0] if counts else ""
 
 
 def neighbourhood_detail(*, code: str) -> Neighbourhood:

@@ -1,4 +1,6 @@
+import datetime
 from dataclasses import replace
+from urllib.parse import urlencode
 
 import segno
 from django.core.exceptions import TooManyFieldsSent
@@ -8,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import spatial
+from activities import selectors as activity_selectors
 from buurt import maps, selectors
 from buurt.search.params import DEFAULT_PAGE_SIZE
 
@@ -25,10 +28,13 @@ from .templatetags.search_tags import search_query
 
 
 def city_map(request):
+    """The home page: first a search box and what is on this week (free or cheap first),
+    then the map and the neighbourhoods. Bounded: at most WEEK_HIGHLIGHTS activities."""
     neighbourhoods = selectors.neighbourhoods_with_counts()
     organisations = selectors.organisations_on_map()
     # Rendering evaluates both querysets once; the template's list reuses the neighbourhoods.
     city = maps.city_map(neighbourhoods, organisations)
+    today = timezone.localdate()
     return render(
         request,
         "maps/city.html",
@@ -36,6 +42,11 @@ def city_map(request):
             "map": city,
             "neighbourhoods": neighbourhoods,
             "has_approximate": any(n.is_approximate for n in neighbourhoods),
+            "city": selectors.main_municipality(neighbourhoods),
+            "week": activity_selectors.week_highlights(),
+            "week_agenda_url": reverse("activities:agenda")
+            + "?"
+            + urlencode({"date_from": today, "date_to": today + datetime.timedelta(days=6)}),
         },
     )
 
