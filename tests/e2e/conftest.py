@@ -82,6 +82,23 @@ def page(browser, requested_urls, page_errors):
 
 
 @pytest.fixture
+def page_without_js(browser):
+    """A Dutch page with JavaScript off (what an old phone or a strict browser shows), kept on
+    this machine like `page`."""
+    context = browser.new_context(java_script_enabled=False, locale="nl")
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if is_local(route.request.url) else route.abort("blockedbyclient")
+        ),
+    )
+    page = context.new_page()
+    page.set_default_timeout(5_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def local_tiles(settings, live_server):
     """Point the maps at a blank tile served by the live server instead of a tile server."""
     settings.MAP_TILE_URL = f"{live_server.url}/static/maps/blank-tile.png"

@@ -4,7 +4,6 @@ box and the sketch is hidden."""
 
 import pytest
 
-from tests.e2e.conftest import is_local
 from tests.factories import HelpOfferFactory
 from tests.maps.search_places import HOME, offset, organisation_at
 
@@ -17,21 +16,6 @@ def handout_url(live_server):
     organisation_at(east_m=300, name="Sportclub Oost")
     HelpOfferFactory(private_point=offset(HOME, north_m=-400))
     return f"{live_server.url}/zoeken/afdrukken/?lat={HOME.y}&lon={HOME.x}&radius=1200"
-
-
-@pytest.fixture
-def page_without_js(browser):
-    context = browser.new_context(java_script_enabled=False, locale="nl")
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_() if is_local(route.request.url) else route.abort("blockedbyclient")
-        ),
-    )
-    page = context.new_page()
-    page.set_default_timeout(5_000)
-    yield page
-    context.close()
 
 
 @pytest.mark.parametrize("media", ["screen", "print"])

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.e2e.conftest import is_local
 from tests.e2e.test_search import axe_problems
 from tests.factories import ActivityFactory, OrganisationFactory
 from tests.maps.search_places import HOME_ADDRESS
@@ -24,21 +23,6 @@ def this_week():
         cost="free",
         starts_at=timezone.now() + timedelta(days=1),
     )
-
-
-@pytest.fixture
-def page_without_js(browser):
-    context = browser.new_context(java_script_enabled=False, locale="nl")
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_() if is_local(route.request.url) else route.abort("blockedbyclient")
-        ),
-    )
-    page = context.new_page()
-    page.set_default_timeout(5_000)
-    yield page
-    context.close()
 
 
 def test_without_javascript_the_search_box_finds_places(page_without_js, live_server, gent):
