@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "moderation",
     "neighbourhelp",
     "referrals",
+    "networkmap",
 ]
 
 MIDDLEWARE = [
@@ -424,6 +425,9 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 INVITATION_RETENTION_DAYS = env.int("INVITATION_RETENTION_DAYS", default=90)
 # Referrals are anonymised this long after they were sent; statistics keep only counts.
 REFERRAL_RETENTION_DAYS = env.int("REFERRAL_RETENTION_DAYS", default=365)
+# A saved network map not opened by its worker for this long is deleted (the daily
+# accounts-retention task).
+NETWORK_MAP_RETENTION_DAYS = env.int("NETWORK_MAP_RETENTION_DAYS", default=365)
 # Help requests one account may create in 24 hours (workers ask for several clients). Each
 # request reads the helpers page once more: a bound on probing for where helpers live.
 HELP_REQUESTS_PER_DAY = env.int("HELP_REQUESTS_PER_DAY", default=5)

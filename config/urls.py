@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("maps.urls")),
     path("", include("neighbourhelp.urls")),
     path("", include("referrals.urls")),
+    path("", include("networkmap.urls")),
 ]
 
 # django-allauth's rate limits answer with this page (status 429).

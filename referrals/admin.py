@@ -23,9 +23,9 @@ class ReferralAdmin(ModelAdmin):
     list_filter = ("status", "outcome", "first_contact")
     search_fields = ("organisation__name",)
     raw_id_fields = ("worker", "organisation", "activity", "companion_offer", "responded_by")
-    # The person's name and the free texts stay on the referral's own page, for the people
-    # involved; staff support does without them.
-    exclude = ("pseudonym", "note", "response_note")
+    # The person's name, the free texts and the worker's network map stay on the referral's
+    # own page, for the people involved; staff support does without them.
+    exclude = ("pseudonym", "note", "response_note", "network_map")
     inlines = [FollowUpInline]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

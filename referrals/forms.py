@@ -58,7 +58,14 @@ class ReferralForm(forms.Form):
     )
 
     def __init__(
-        self, *args, activities=(), companions=(), organisations=None, suggestion="", **kwargs
+        self,
+        *args,
+        activities=(),
+        companions=(),
+        organisations=None,
+        suggestion="",
+        network_maps=(),
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.health_findings: list[personal_data.Finding] = []
@@ -94,6 +101,16 @@ class ReferralForm(forms.Form):
                 "asked and must say yes too."
             ),
         )
+        if network_maps:
+            # The worker's own saved maps; the association never sees which one.
+            self.fields["network_map"] = forms.TypedChoiceField(
+                label=_("Started from a network map (optional)"),
+                choices=[("", _("No network map"))] + list(network_maps),
+                coerce=int,
+                required=False,
+                empty_value=None,
+                help_text=_("Only you see the map; the association does not."),
+            )
         self.order_fields(["organisation", "activity", "pseudonym", "needs", "note"])
 
     def clean_pseudonym(self):

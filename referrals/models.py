@@ -129,6 +129,16 @@ class Referral(models.Model):
         blank=True,
         related_name="+",
     )
+    # The worker's saved network map this referral was started from: seen by the worker only
+    # (never on the association's pages); removed with the map or at anonymisation.
+    network_map = models.ForeignKey(
+        "networkmap.NetworkMap",
+        verbose_name=_("network map"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     pseudonym = models.CharField(_("first name or pseudonym"), max_length=30, blank=True)
     needs = CodeListField(_("looking for"), max_length=200)
     note = models.TextField(_("note for the association"), max_length=600, blank=True)

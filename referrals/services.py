@@ -23,6 +23,8 @@ from activities.models import Activity
 from buurt.models import Organisation
 from moderation.models import AuditEntry
 from neighbourhelp.models import HelpOffer
+from networkmap.models import NetworkMap
+from networkmap.policy import network_maps_visible_to
 
 from . import policy
 from .models import (
@@ -61,6 +63,7 @@ def referral_create(
     give_back: str = "",
     activity: Activity | None = None,
     companion_offer: HelpOffer | None = None,
+    network_map: NetworkMap | None = None,
 ) -> Referral:
     """A verified worker introduces a person to an association. Raises ValidationError."""
     if not policy.can_refer(worker):
@@ -80,6 +83,11 @@ def referral_create(
         raise ValidationError({"companion_offer": _("This person cannot go along now.")})
     if first_contact == FirstContact.COMPANION and companion_offer is None:
         raise ValidationError({"companion_offer": _("Choose who goes along the first time.")})
+    if (
+        network_map is not None
+        and not network_maps_visible_to(worker).filter(pk=network_map.pk).exists()
+    ):
+        raise ValidationError({"network_map": _("Choose one of your own network maps.")})
 
     now = timezone.now()
     referral = Referral(
@@ -96,6 +104,7 @@ def referral_create(
         give_back=give_back,
         companion_offer=companion_offer,
         companion_status=Referral.CompanionStatus.ASKED if companion_offer else "",
+        network_map=network_map,
     )
     referral.full_clean()
     with transaction.atomic():
@@ -350,6 +359,7 @@ def referrals_anonymise_expired(*, now: datetime.datetime | None = None) -> int:
                 worker=None,
                 responded_by=None,
                 companion_offer=None,
+                network_map=None,
                 activity=None,
                 give_back="",
                 proposed_moment=None,

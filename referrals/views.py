@@ -13,6 +13,8 @@ from activities.models import Activity
 from buurt.models import Organisation
 from core.forms import add_model_errors
 from neighbourhelp.models import HelpOffer
+from networkmap.policy import network_maps_visible_to
+from networkmap.selectors import network_map_choices
 
 from . import notifications, policy, selectors, services
 from .forms import FollowUpForm, ReferralForm, RespondForm
@@ -92,7 +94,9 @@ def referral_create(request):
         companions=companions,
         organisations=organisations,
         suggestion=SUGGESTED_GIVE_BACK.get(organisation.kind, "") if organisation else "",
+        network_maps=network_map_choices(request.user),
         initial={
+            "network_map": request.GET.get("network_map"),
             "activity": start["activity"].pk if start["activity"] else None,
             "companion": offer.pk if offer else None,
             "first_contact": "companion" if offer else "call_worker",
@@ -104,6 +108,11 @@ def referral_create(request):
         companion = None
         if data.get("companion"):
             companion = HelpOffer.objects.public().filter(pk=data["companion"]).first()
+        network_map = None
+        if data.get("network_map"):
+            network_map = (
+                network_maps_visible_to(request.user).filter(pk=data["network_map"]).first()
+            )
         try:
             referral = services.referral_create(
                 worker=request.user,
@@ -116,6 +125,7 @@ def referral_create(request):
                 first_contact=data["first_contact"],
                 give_back=data["give_back"],
                 consent=data["consent"],
+                network_map=network_map,
             )
         except ValidationError as error:
             add_model_errors(form, error)

@@ -155,6 +155,16 @@ def _moderated_claim() -> dict:
     return {"key": "accounts.organisationclaim", "pk": _claim()["pk"]}
 
 
+def _network_map() -> dict:
+    """A map saved by another worker, with a referral made from it to an association."""
+    from .networkmap.helpers import saved_map
+    from .referrals.helpers import referral
+
+    made = saved_map()
+    referral(by=made.worker, network_map=made)
+    return {"pk": made.pk}
+
+
 HELP_PENDING = {"moderation_state": "pending"}
 DRAFT = {"status": Organisation.Status.DRAFT}
 
@@ -298,6 +308,9 @@ CASES: list[Case] = [
     # The e-mail's one-click answer, with the right token, in the wrong account's session.
     Case("referrals:follow-up-link", lambda: _referral_follow_up(token=True), ("get",)),
     Case("referrals:notification-retry", _referral_notification, ("post",)),
+    # network maps: only the worker who saved it; colleagues, moderators, associations 404
+    Case("networkmap:detail", _network_map, data={"action": "save", "tie-TOTAL_FORMS": "0"}),
+    Case("networkmap:delete", _network_map, ("post",)),
 ]
 
 # URLs with a parameter that anyone may open: the reason says why that is safe.

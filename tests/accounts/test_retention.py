@@ -106,5 +106,6 @@ def test_nothing_to_do_changes_nothing():
         "unverified_accounts": 0,
         "invitations": 0,
         "referrals": 0,
+        "network_maps": 0,
     }
     assert User.objects.filter(pk=user.pk).exists()

@@ -1,0 +1,8 @@
+/* Network map: the only enhancement is a print button (the browser's own print works too). */
+(function () {
+  "use strict";
+  Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+}());
