@@ -37,7 +37,7 @@ def network_maps_of(worker) -> QuerySet[NetworkMap]:
 def network_map_choices(worker) -> list[tuple[int, str]]:
     """(pk, "Jan — saved 3 March 2026") for a referral form that can link a map."""
     return [
-        (m.pk, f"{m.pseudonym} — {date_format(m.created_at, "DATE_FORMAT")}")
+        (m.pk, f"{m.pseudonym} — {date_format(m.created_at, 'DATE_FORMAT')}")
         for m in policy.network_maps_visible_to(worker).order_by("pseudonym", "pk")
     ]
 
