@@ -12,7 +12,7 @@ from django.utils import timezone
 from buurt.models import Organisation
 
 from .models import Activity
-from .services import activity_save
+from .services import activity_save, activity_start_align
 
 # (title, category, weekday 0=Monday, start, minutes, rule or "", extra fields)
 SPECS = [
@@ -106,6 +106,8 @@ def activities_demo_seed(*, today: datetime.date | None = None) -> int:
             activity.is_demo = True
             for name, value in extra.items():
                 setattr(activity, name, value)
+            # "The first Monday of the month" starts on a first Monday, not the next Monday.
+            activity_start_align(activity)
             activity_save(activity=activity)
             count += 1
     return count

@@ -1,5 +1,6 @@
 """Activities of organisations, their materialised occurrences and registrations."""
 
+import datetime
 import re
 import zoneinfo
 
@@ -7,6 +8,8 @@ from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from buurt.models import (
@@ -20,6 +23,7 @@ from buurt.models import (
 from core.images import CleanImageField
 from core.moderation import ModerationState
 
+from . import recurrence
 from .querysets import ActivityQuerySet, OccurrenceQuerySet
 
 MAX_DESCRIPTION_CHARS = 10_000
@@ -35,6 +39,11 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(
             _("%(zone)s is not a known time zone."), code="time_zone", params={"zone": value}
         ) from None
+
+
+def _dates(values) -> list[datetime.date]:
+    """Exception and extra dates are stored as ISO strings (JSON)."""
+    return [v if isinstance(v, datetime.date) else datetime.date.fromisoformat(v) for v in values]
 
 
 class Activity(PlacedAddress, AccessAndCost):
@@ -226,8 +235,52 @@ class Activity(PlacedAddress, AccessAndCost):
             errors["price"] = _("Give the price, or choose free or pay what you can.")
         if self.capacity is not None and not self.registration_required:
             errors["capacity"] = _("A number of places needs registrations.")
+        if "ends_at" not in errors:
+            errors.update(self._start_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _start_errors(self) -> dict:
+        """The first date must be one the rule gives (the admin, the import and the form all
+        pass here); a rule that cannot be read is reported by recurrence.check."""
+        if not (self.starts_at and self.ends_at and self.rrule):
+            return {}
+        try:
+            validate_time_zone(self.time_zone)
+            schedule = self.schedule()
+            recurrence.check(schedule)
+        except ValidationError:
+            return {}  # said by the field's validator or activity_validate, in its words
+        try:
+            recurrence.check_start(schedule)
+        except ValidationError as error:
+            if error.code in ("rrule_start", "rrule_empty"):
+                return {"starts_at": error.messages}
+        return {}
+
+    def schedule(self) -> recurrence.Schedule:
+        return recurrence.Schedule(
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            time_zone=self.time_zone,
+            rule=self.rrule,
+            exception_dates=tuple(_dates(self.exception_dates)),
+            extra_dates=tuple(_dates(self.extra_dates)),
+        )
+
+    @cached_property
+    def schedule_summary(self) -> str:
+        """When it repeats, in the active language ("every Tuesday at 19:30"); "" for a
+        one-off activity or a rule plain words cannot say (its dates are listed instead)."""
+        if not self.is_recurring:
+            return ""
+        today = timezone.localdate()
+        extra = [day for day in _dates(self.extra_dates) if day >= today]
+        start = self.starts_at.astimezone(zoneinfo.ZoneInfo(self.time_zone))
+        try:
+            return recurrence.describe(self.rrule, start.replace(tzinfo=None), extra_dates=extra)
+        except ValidationError:
+            return ""
 
     @property
     def is_recurring(self) -> bool:

@@ -129,6 +129,7 @@ class ActivitySource(SearchSource):
             category=obj.category,
             category_label=labels["categories"].get(obj.category, obj.category),
             next_occurrence=getattr(obj, "next_start", None),
+            schedule_summary=obj.schedule_summary,
             **listing_fields(obj, labels, phone=obj.contact_phone),
         )
 

@@ -23,18 +23,22 @@ HORIZON = datetime.timedelta(days=recurrence.HORIZON_DAYS)
 
 
 def schedule_of(activity: Activity) -> recurrence.Schedule:
-    return recurrence.Schedule(
-        starts_at=activity.starts_at,
-        ends_at=activity.ends_at,
-        time_zone=activity.time_zone,
-        rule=activity.rrule,
-        exception_dates=tuple(_dates(activity.exception_dates)),
-        extra_dates=tuple(_dates(activity.extra_dates)),
-    )
+    return activity.schedule()
 
 
-def _dates(values) -> list[datetime.date]:
-    return [v if isinstance(v, datetime.date) else datetime.date.fromisoformat(v) for v in values]
+def activity_start_align(activity: Activity) -> bool:
+    """Move the first date to the first one the rule gives (on or after it), keeping the
+    hours: for the form ("the first time is Monday 4 January") and for imports, where a
+    periodic event's start date need not be one of its weekdays. True when it moved."""
+    if not activity.rrule:
+        return False
+    try:
+        schedule = recurrence.aligned(activity.schedule())
+    except ValidationError:
+        return False  # an unreadable rule: activity_validate says why
+    moved = schedule.starts_at != activity.starts_at
+    activity.starts_at, activity.ends_at = schedule.starts_at, schedule.ends_at
+    return moved
 
 
 def activity_validate(activity: Activity) -> None:

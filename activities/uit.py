@@ -32,7 +32,7 @@ from buurt.models import Organisation
 from core.moderation import ModerationState
 
 from .models import Activity
-from .services import activity_needs_review, activity_save
+from .services import activity_needs_review, activity_save, activity_start_align
 
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 DAYS = {
@@ -170,7 +170,8 @@ def _schedule(event: dict, warnings: list[str]) -> dict:
         if kind == "periodic" and event.get("endDate"):
             until = _datetime(event["endDate"]).astimezone(BRUSSELS).date()
             rule += f";UNTIL={until:%Y%m%d}T235959"
-        # The rule's first date is the first listed day on or after the start date.
+        # The rule's first date is the first listed day on or after the start date: the import
+        # moves the start there (activity_start_align) before saving.
         return {
             "starts_at": starts,
             "ends_at": ends if ends > starts else starts + _hours(2),
@@ -307,6 +308,7 @@ def event_import(
             activity.moderation_state = (
                 ModerationState.PENDING if needs_review else ModerationState.APPROVED
             )
+        activity_start_align(activity)
         try:
             activity_save(activity=activity)
         except ValidationError as error:

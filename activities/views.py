@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -199,47 +200,65 @@ def _save(form: ActivityForm):
     return activity
 
 
+def _form_page(request, form: ActivityForm, organisation, activity=None):
+    """Save, or with "Preview the dates" show the dates the form gives without saving:
+    the preview is computed here, so that it works without JavaScript."""
+    preview = None
+    if request.method == "POST" and "preview" in request.POST:
+        form.is_valid()
+        form.keep_schedule_errors_only()
+        preview = form.preview(now=timezone.now())
+    elif request.method == "POST" and form.is_valid():
+        saved = _save(form)
+        if saved:
+            if form.first_date_moved:
+                messages.info(request, first_date_message(saved))
+            return saved, None
+    context = {
+        "form": form,
+        "organisation": organisation,
+        "activity": activity,
+        "preview": preview,
+    }
+    if activity is not None:
+        context.update(
+            occurrences=selectors.upcoming_occurrences(activity, limit=20),
+            cancel_form=CancelForm(),
+        )
+    status = 400 if form.is_bound and preview is None and form.errors else 200
+    return None, render(request, "activities/activity_form.html", context, status=status)
+
+
+def first_date_message(activity: Activity) -> str:
+    first = timezone.localtime(activity.starts_at, activity.schedule().zone)
+    return _("The first time is %(date)s: the first date the repetition gives.") % {
+        "date": date_format(first, "WEEKDAY_DATE_FORMAT")
+    }
+
+
 @login_required
 def activity_create(request, slug):
     organisation = get_object_or_404(policy.organisations_editable_by(request.user), slug=slug)
     activity = Activity(organisation=organisation)
     form = ActivityForm(request.POST or None, request.FILES or None, instance=activity)
-    if request.method == "POST" and form.is_valid():
-        saved = _save(form)
-        if saved:
-            messages.success(
-                request, _("The activity was saved as a draft. Check the preview, then publish it.")
-            )
-            return redirect("activities:edit", pk=saved.pk)
-    return render(
-        request,
-        "activities/activity_form.html",
-        {"form": form, "organisation": organisation, "activity": None},
-        status=400 if form.is_bound else 200,
-    )
+    saved, response = _form_page(request, form, organisation)
+    if saved:
+        messages.success(
+            request, _("The activity was saved as a draft. Check the preview, then publish it.")
+        )
+        return redirect("activities:edit", pk=saved.pk)
+    return response
 
 
 @login_required
 def activity_edit(request, pk):
     activity = get_object_or_404(selectors.activities_editable_by(request.user), pk=pk)
     form = ActivityForm(request.POST or None, request.FILES or None, instance=activity)
-    if request.method == "POST" and form.is_valid():
-        saved = _save(form)
-        if saved:
-            messages.success(request, _("The changes were saved."))
-            return redirect("activities:edit", pk=saved.pk)
-    return render(
-        request,
-        "activities/activity_form.html",
-        {
-            "form": form,
-            "organisation": activity.organisation,
-            "activity": activity,
-            "occurrences": selectors.upcoming_occurrences(activity, limit=20),
-            "cancel_form": CancelForm(),
-        },
-        status=400 if form.is_bound else 200,
-    )
+    saved, response = _form_page(request, form, activity.organisation, activity)
+    if saved:
+        messages.success(request, _("The changes were saved."))
+        return redirect("activities:edit", pk=saved.pk)
+    return response
 
 
 @login_required

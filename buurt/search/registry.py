@@ -74,6 +74,7 @@ class SearchResult:
     category: str = ""
     category_label: str = ""
     next_occurrence: datetime.datetime | None = None
+    schedule_summary: str = ""  # how it repeats: "every Tuesday at 19:30"; "" for a one-off
     when_text: str = ""  # opening hours or a schedule, in the organiser's words
     cost: str = ""
     cost_label: str = ""

@@ -111,6 +111,10 @@ class SearchPropertiesSerializer(serializers.Serializer):
     category = serializers.CharField()
     category_label = serializers.CharField()
     next_occurrence = IsoDateTimeField(allow_null=True)
+    schedule_summary = serializers.CharField(
+        help_text='How a repeating activity repeats, in the asked language ("every Tuesday at '
+        '19:30"); empty for a one-off activity and other kinds.'
+    )
     when = serializers.CharField(
         source="when_text", help_text="Opening hours or schedule, as written."
     )

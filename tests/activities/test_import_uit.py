@@ -72,3 +72,7 @@ def test_occurrences_of_a_periodic_event_keep_local_time_across_dst():
     walk = Activity.objects.get(title="Wandelclub")
     hours = {o.starts_at.astimezone(datetime.UTC).hour for o in walk.occurrences.all()}
     assert hours <= {17, 18}
+    # Periodic from Thursday 1 October on Tuesdays: the first date is Tuesday 6 October, not
+    # the start date the rule does not give (RFC 5545 leaves that set undefined).
+    assert walk.starts_at == brussels(2026, 10, 6, 19, 30)
+    assert walk.occurrences.order_by("starts_at").first().starts_at == walk.starts_at

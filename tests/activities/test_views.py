@@ -78,7 +78,7 @@ def test_member_creates_publishes_and_sees_a_weekly_activity(client):
     ("changes", "field", "message"),
     [
         ({"end_time": "18:00"}, "end_time", "The end must be after the start."),
-        ({"date": "2027-02-31"}, "date", "Enter a valid date."),
+        ({"date": "2027-02-31"}, "date", "Write a date, for example 2027-01-04 or 4/1/2027."),
         ({"time_zone": "Mars/Olympus"}, "time_zone", "is not a known time zone"),
         ({"description": "x" * 1_000_000}, "description", "at most 10000 characters"),
         ({"title": "<script>alert(1)</script>"}, "title", "Remove the &lt;script&gt; tag"),

@@ -38,7 +38,7 @@ def test_member_posts_resident_registers_member_sees_it(
     )
     page.get_by_label("From:", exact=True).fill("19:30")
     page.get_by_label("Until:", exact=True).fill("22:00")
-    page.get_by_label("Repeats").select_option("weekly")
+    page.get_by_label("Every week", exact=True).check()
     page.get_by_label("Cost").select_option("paid")
     page.get_by_label("Price (euro)").fill("5")
     page.get_by_label("Reduced rate (UiTPAS / kansentarief)").check()

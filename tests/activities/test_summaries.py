@@ -1,0 +1,95 @@
+"""A repeating activity is summarised ("elke dinsdag om 19:30") wherever it is listed: its
+page (with the next dates below), the agenda, the search results, the handout, the API."""
+
+import datetime
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import KORENMARKT, ActivityFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+NEAR = {"lat": KORENMARKT.y, "lon": KORENMARKT.x, "radius": 800, "kind": "activities"}
+
+
+def _next_local(weekday: int, hour: int, minute: int) -> datetime.datetime:
+    today = timezone.localdate()
+    day = today + datetime.timedelta(days=(weekday - today.weekday()) % 7 or 7)
+    return datetime.datetime.combine(day, datetime.time(hour, minute), BRUSSELS)
+
+
+@pytest.fixture
+def listed():
+    organisation = OrganisationFactory(name="Toneelgroep", point=KORENMARKT)
+    start = _next_local(1, 19, 30)  # a Tuesday
+    weekly = ActivityFactory(
+        organisation=organisation,
+        title="Repetitie",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        rrule="FREQ=WEEKLY;BYDAY=TU",
+    )
+    once = ActivityFactory(organisation=organisation, title="Eenmalig")
+    return weekly, once
+
+
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.mark.parametrize(
+    ("language", "words", "next_dates"),
+    [
+        ("nl", "Elke dinsdag om 19:30", "De volgende data"),
+        ("fr", "Chaque mardi à 19:30", "Les prochaines dates"),
+        ("en", "Every Tuesday at 19:30", "The next dates"),
+    ],
+)
+def test_the_activity_page_says_when_it_repeats_above_its_dates(
+    client, listed, language, words, next_dates
+):
+    weekly, once = listed
+    html = client.get(weekly.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    text = _text(html)
+    assert f"{words} {next_dates}" in text
+    assert len(re.findall(r'<ul class="occurrences">.*?</ul>', html, re.S)) == 1
+    assert text.count("19:30–21:30") == 12  # the next dates are still listed, below
+    once_page = _text(client.get(once.get_absolute_url()).content.decode())
+    assert "The next dates" not in once_page
+
+
+def test_the_agenda_search_and_handout_summarise_it(client, listed):
+    weekly, _once = listed
+    agenda = _text(
+        client.get(reverse("activities:agenda"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    )
+    assert "Repetitie · Toneelgroep · Elke dinsdag om 19:30" in agenda
+
+    search = client.get(reverse("maps:search"), NEAR, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    result = re.search(
+        rf'<li class="result" id="result-activities-{weekly.pk}">.*?</li>', search, re.S
+    )
+    assert "Wanneer: elke dinsdag om 19:30" in _text(result.group(0))
+
+    handout = client.get(reverse("maps:search-print"), NEAR, HTTP_ACCEPT_LANGUAGE="fr")
+    assert handout.status_code == 200
+    first = timezone.localtime(weekly.occurrences.first().starts_at)
+    assert "Chaque mardi à 19:30" in _text(handout.content.decode())
+    assert "Prochaine fois" in _text(handout.content.decode())
+    assert str(first.day) in _text(handout.content.decode())
+
+
+def test_the_search_api_gives_schedule_summary(client, listed):
+    weekly, once = listed
+    response = client.get(reverse("maps-api:search"), NEAR, HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 200
+    summaries = {
+        f["properties"]["title"]: f["properties"]["schedule_summary"]
+        for f in response.json()["features"]
+    }
+    assert summaries == {"Repetitie": "elke dinsdag om 19:30", "Eenmalig": ""}
