@@ -45,7 +45,7 @@ def test_the_first_monday_of_the_month_starts_on_a_first_monday():
 
 def test_the_migration_moves_stored_first_dates_onto_their_rule():
     """Rows saved before the check (bypassing it, as the old demo did) are corrected by
-    0003_first_date_on_rule: the start moves to the rule's first date, the stray occurrence
+    0004_first_date_on_rule: the start moves to the rule's first date, the stray occurrence
     goes, and one with a registration is kept cancelled."""
     activity = ActivityFactory(
         rrule="FREQ=MONTHLY;BYDAY=1MO",
@@ -62,7 +62,7 @@ def test_the_migration_moves_stored_first_dates_onto_their_rule():
     # Someone registered for the stray date: it is kept, cancelled, so they can be told.
     Registration.objects.create(occurrence=stray, user=UserFactory(), name="Ann")
 
-    migration = importlib.import_module("activities.migrations.0003_first_date_on_rule")
+    migration = importlib.import_module("activities.migrations.0004_first_date_on_rule")
     migration.align_first_dates(django_apps, None)
 
     activity.refresh_from_db()

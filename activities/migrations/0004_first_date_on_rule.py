@@ -36,6 +36,6 @@ def align_first_dates(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("activities", "0002_activity_placed_address")]
+    dependencies = [("activities", "0003_calendar_subscriptions")]
 
     operations = [migrations.RunPython(align_first_dates, migrations.RunPython.noop)]
