@@ -168,3 +168,28 @@ def my_registrations(user) -> QuerySet[Registration]:
         .filter(occurrence__ends_at__gte=timezone.now())
         .select_related("occurrence__activity")
     )
+
+
+def organisation_upcoming(
+    *, organisation, activities: int = 5, dates: int = 3, now: datetime.datetime | None = None
+) -> list[tuple[Activity, list[Occurrence]]]:
+    """The organisation's public activities still to come, soonest first, each with its next
+    `dates` dates: for its page. One query; a weekly activity does not crowd out the rest
+    because at most `activities * dates * 4` dates are read and grouped per activity."""
+    found: dict[int, tuple[Activity, list[Occurrence]]] = {}
+    upcoming = (
+        Occurrence.objects.public()
+        .filter(activity__organisation=organisation)
+        .upcoming(now=now)
+        .select_related("activity")
+        .order_by("starts_at", "pk")[: activities * dates * 4]
+    )
+    for occurrence in upcoming:
+        activity = occurrence.activity
+        if activity.pk not in found:
+            if len(found) == activities:
+                continue
+            found[activity.pk] = (activity, [])
+        if len(found[activity.pk][1]) < dates:
+            found[activity.pk][1].append(occurrence)
+    return list(found.values())

@@ -1,7 +1,10 @@
 from django.http import Http404
 from django.shortcuts import render
 
+from core.text import json_ld
+
 from . import maps, selectors
+from .json_ld import organisation_json_ld
 from .models import Neighbourhood, Organisation
 
 
@@ -19,6 +22,11 @@ def organisation_detail(request, slug):
         {
             "organisation": organisation,
             "map": maps.organisation_map(organisation),
+            "json_ld": json_ld(
+                organisation_json_ld(
+                    organisation, url=request.build_absolute_uri(organisation.get_absolute_url())
+                )
+            ),
             "can_change_in_admin": user.is_staff and user.has_perm("buurt.change_organisation"),
         },
     )
