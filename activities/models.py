@@ -17,6 +17,7 @@ from buurt.models import (
     Language,
     Neighbourhood,
     NetworkModel,
+    OpenDataIdentifiers,
     Organisation,
     PlacedAddress,
 )
@@ -46,7 +47,11 @@ def _dates(values) -> list[datetime.date]:
     return [v if isinstance(v, datetime.date) else datetime.date.fromisoformat(v) for v in values]
 
 
-class Activity(PlacedAddress, AccessAndCost):
+class Activity(PlacedAddress, AccessAndCost, OpenDataIdentifiers):
+    """An organisation's activity. Its OpenDataIdentifiers: `uuid` is its id as an HSDS
+    service, `location_uuid` its own place's (another address, online), and
+    `service_at_location_uuid` the service at its place (its own or the organisation's)."""
+
     class Category(models.TextChoices):
         CULTURE = "culture", _("Culture and creativity")
         SPORTS = "sports", _("Sports and movement")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -181,6 +182,8 @@ def activity_duplicate(*, activity: Activity, user) -> Activity:
     copy.pk = None
     copy.id = None
     copy.uit_id = None
+    for field in Activity.IDENTIFIER_FIELDS:  # a new activity: new open data identifiers
+        setattr(copy, field, uuid.uuid4())
     copy.title = _("%(title)s (copy)") % {"title": activity.title}
     copy.title = copy.title[:200]
     copy.status = Activity.Status.DRAFT

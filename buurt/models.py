@@ -1,3 +1,5 @@
+from uuid import uuid4
+
 from django.contrib.gis.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -163,7 +165,29 @@ for _flag in flags.FLAGS:
     AccessAndCost.add_to_class(_flag.field, models.BooleanField(_flag.label, default=False))
 
 
-class Organisation(PlacedAddress, AccessAndCost):
+class OpenDataIdentifiers(models.Model):
+    """Identifiers for open data (the HSDS API, maps/hsds), stored so that they never change
+    across requests and releases: the row itself, its place as a location, and its service
+    at that place. A copy of a row needs new ones (IDENTIFIER_FIELDS)."""
+
+    IDENTIFIER_FIELDS: tuple[str, ...] = ("uuid", "location_uuid", "service_at_location_uuid")
+
+    uuid = models.UUIDField(_("identifier"), default=uuid4, unique=True, editable=False)
+    location_uuid = models.UUIDField(
+        _("identifier of its location"), default=uuid4, unique=True, editable=False
+    )
+    service_at_location_uuid = models.UUIDField(
+        _("identifier of its service at its location"),
+        default=uuid4,
+        unique=True,
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Organisation(PlacedAddress, AccessAndCost, OpenDataIdentifiers):
     """An association or service on the map. Its address is public: it is not a person."""
 
     class Kind(models.TextChoices):
@@ -252,6 +276,11 @@ class Organisation(PlacedAddress, AccessAndCost):
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # With OpenDataIdentifiers': its general offer as an HSDS service.
+    service_uuid = models.UUIDField(
+        _("identifier of its service"), default=uuid4, unique=True, editable=False
+    )
 
     objects = OrganisationQuerySet.as_manager()
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("buurt.api_urls")),
     path("api/", include("maps.api_urls")),
+    path("api/hsds/", include("maps.hsds.urls")),
     path("account/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("moderation.urls")),

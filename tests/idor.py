@@ -53,6 +53,11 @@ def _organisation(**kwargs) -> Organisation:
     return organisation
 
 
+def _hsds(kwargs: dict, field: str) -> dict:
+    """An organisation's HSDS id (`field`: uuid, service_uuid, ...) as the URL's kwargs."""
+    return {"id": getattr(_organisation(**kwargs), field)}
+
+
 def _slug(**kwargs) -> dict:
     return {"slug": _organisation(**kwargs).slug}
 
@@ -311,6 +316,22 @@ CASES: list[Case] = [
     # network maps: only the worker who saved it; colleagues, moderators, associations 404
     Case("networkmap:detail", _network_map, data={"action": "save", "tie-TOTAL_FORMS": "0"}),
     Case("networkmap:delete", _network_map, ("post",)),
+    # HSDS open data: public listings only; a draft organisation or activity is 404, and so
+    # are its services and places (a write is refused before any lookup: 405).
+    Case("hsds:organization-detail", lambda: _hsds(DRAFT, "uuid"), ("get",), anonymous=404),
+    Case("hsds:service-detail", lambda: _hsds(DRAFT, "service_uuid"), ("get",), anonymous=404),
+    Case(
+        "hsds:service-detail",
+        lambda: {"id": factories.ActivityFactory(status="draft").uuid},
+        ("get",),
+        anonymous=404,
+    ),
+    Case(
+        "hsds:service-at-location-detail",
+        lambda: _hsds(DRAFT, "service_at_location_uuid"),
+        ("get",),
+        anonymous=404,
+    ),
 ]
 
 # URLs with a parameter that anyone may open: the reason says why that is safe.
@@ -328,6 +349,11 @@ PUBLIC: dict[str, str] = {
     "neighbourhelp:offer-renew": "capability: the token from the reminder e-mail (case)",
     "account_confirm_email": "capability: the key from the e-mail; a wrong key confirms nothing",
     "account_reset_password_from_key": "capability: the key from the e-mail",
+    "hsds:organization-detail": "open data of published organisations; a draft is 404 (case)",
+    "hsds:service-detail": "open data of published listings; a draft is 404 (case)",
+    "hsds:service-at-location-detail": "open data of published listings; drafts 404 (case)",
+    "hsds:taxonomy-detail": "our taxonomy is public: code lists, no rows of people",
+    "hsds:taxonomy-term-detail": "our taxonomy is public: code lists, no rows of people",
     "^media/(?P<path>.*)$": "uploaded public images, served like this only with DEBUG on",
 }
 
