@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.gis.geos import Point
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
+import spatial
 from accounts import policy
 from buurt import flags
 
@@ -28,6 +30,9 @@ class AgendaFilter:
     languages: tuple[str, ...] = ()
     come_alone: bool = False
     extra: dict = field(default_factory=dict, compare=False)
+    # Within radius_m metres of point (EPSG:4326): the embedded agenda's "near this place".
+    point: Point | None = None
+    radius_m: int = 0
 
 
 AFFORDABLE = Q(cost__in=[Activity.Cost.FREE, Activity.Cost.PAY_WHAT_YOU_CAN]) | Q(reduced_rate=True)
@@ -53,6 +58,8 @@ def activity_filter_q(filters: AgendaFilter) -> Q:
         conditions &= Q(Exists(links))
     if filters.come_alone:
         conditions &= Q(come_alone=True) | Q(welcome_person=True)
+    if filters.point is not None and filters.radius_m:
+        conditions &= spatial.within_distance("point", filters.point, filters.radius_m)
     return conditions
 
 
