@@ -65,6 +65,9 @@ def test_the_activity_page_says_when_it_repeats_above_its_dates(
 
 def test_the_agenda_search_and_handout_summarise_it(client, listed):
     weekly, _once = listed
+    home = _text(client.get(reverse("maps:city"), HTTP_ACCEPT_LANGUAGE="nl").content.decode())
+    assert "Repetitie" in home
+    assert "Elke dinsdag om 19:30" in home
     agenda = _text(
         client.get(reverse("activities:agenda"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     )

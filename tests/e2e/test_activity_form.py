@@ -112,7 +112,13 @@ def test_a_volunteer_plans_the_first_monday_of_the_month(
     # The rule and the time zone wait under "Advanced".
     assert not page.get_by_label("Repeat rule (RFC 5545)").is_visible()
     assert not page.get_by_label("Time zone").is_visible()
+    # With JavaScript, only the details of the chosen repetition are shown.
+    assert not page.get_by_label("Which one of the month").is_visible()
+    page.get_by_label("Every week", exact=True).check()
+    assert page.get_by_label("Tuesday").is_visible()
+    assert not page.get_by_label("Which one of the month").is_visible()
     _fill_in(page, chosen)
+    assert not page.get_by_label("Tuesday").is_visible()
     _check_preview(page, expected)
     # The form fits a 360 px phone.
     page.set_viewport_size({"width": 360, "height": 740})
@@ -141,6 +147,9 @@ def test_the_form_works_without_javascript(browser, live_server):
     try:
         log_in(page, live_server, "zonderjs@example.org")
         page.goto(f"{live_server.url}/organisaties/{organisation.slug}/activiteiten/nieuw/")
+        # Without JavaScript every detail is there, under a legend saying when it applies.
+        assert page.get_by_label("Which one of the month").is_visible()
+        assert page.get_by_label("Tuesday").is_visible()
         _fill_in(page, chosen)
         _check_preview(page, expected)
         _save_and_check_page_and_feed(page, live_server, organisation, expected)
