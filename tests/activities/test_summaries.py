@@ -69,9 +69,8 @@ def test_the_agenda_search_and_handout_summarise_it(client, listed):
     assert "Repetitie" in home
     assert "Elke dinsdag om 19:30" in home
     own_page = client.get(weekly.organisation.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr")
-    section = re.search(
-        r'<section aria-labelledby="upcoming-heading">.*?</section>', own_page.content.decode(), re.S
-    )
+    upcoming = r'<section aria-labelledby="upcoming-heading">.*?</section>'
+    section = re.search(upcoming, own_page.content.decode(), re.S)
     assert "Repetitie · Chaque mardi à 19:30" in _text(section.group(0))
     agenda = _text(
         client.get(reverse("activities:agenda"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
