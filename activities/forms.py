@@ -404,6 +404,7 @@ class RegisterForm(forms.Form):
     )
 
 
+ISO_DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 WHEN_CHOICES = [
     ("", _("Any time")),
     ("today", _("Today")),
@@ -415,8 +416,9 @@ WHEN_CHOICES = [
 
 class AgendaFilterForm(forms.Form):
     when = forms.ChoiceField(label=_("When"), choices=WHEN_CHOICES, required=False)
-    date_from = forms.DateField(label=_("From"), required=False)
-    date_to = forms.DateField(label=_("To"), required=False)
+    # The phone's own date picker; the value stays ISO (2026-12-07), as in the feed's URL.
+    date_from = forms.DateField(label=_("From"), required=False, widget=ISO_DATE)
+    date_to = forms.DateField(label=_("To"), required=False, widget=ISO_DATE)
     category = forms.MultipleChoiceField(
         label=_("Category"),
         choices=Activity.Category.choices,
@@ -436,8 +438,12 @@ class AgendaFilterForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # Checkboxes, not a multi-select box (which needs Ctrl-click and hides its choices).
     language = forms.ModelMultipleChoiceField(
-        label=_("Language spoken"), queryset=Language.objects.all(), required=False
+        label=_("Language spoken"),
+        queryset=Language.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     come_alone = forms.BooleanField(label=_("You can come alone"), required=False)
 

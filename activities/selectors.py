@@ -6,7 +6,18 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.gis.geos import Point
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 import spatial
@@ -66,15 +77,49 @@ def activity_filter_q(filters: AgendaFilter) -> Q:
 def agenda_occurrences(
     filters: AgendaFilter, *, now: datetime.datetime | None = None
 ) -> QuerySet[Occurrence]:
-    """Public occurrences still to come (or under way) that pass the filters, soonest first."""
+    """Public occurrences still to come (or under way) that pass the filters, soonest first:
+    one per activity, its next date in the period, so that a weekly activity is listed once
+    (with how it repeats) rather than on every page. The same activity's first occurrence is
+    found through the (activity, starts_at) index of occurrence_unique."""
     activities = Activity.objects.public(include_cancelled=True).filter(activity_filter_q(filters))
-    return (
+    window = (
         Occurrence.objects.filter(activity__in=activities)
         .upcoming(now=now)
         .between(filters.date_from, filters.date_to)
+    )
+    first = window.filter(activity=OuterRef("activity")).order_by("starts_at", "pk")
+    return (
+        window.filter(pk=Subquery(first.values("pk")[:1]))
         .select_related("activity__organisation", "activity__neighbourhood")
         .order_by("starts_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class AgendaDay:
+    """A day heading of the agenda and the occurrences under it."""
+
+    day: datetime.date
+    occurrences: list[Occurrence]
+    is_today: bool = False
+    is_tomorrow: bool = False
+
+
+def by_day(occurrences, *, today: datetime.date | None = None) -> list[AgendaDay]:
+    """Occurrences (in time order) grouped by their local day, for day headings."""
+    today = today or timezone.localdate()
+    days: dict[datetime.date, list[Occurrence]] = {}
+    for occurrence in occurrences:
+        days.setdefault(timezone.localdate(occurrence.starts_at), []).append(occurrence)
+    return [
+        AgendaDay(
+            day=day,
+            occurrences=listed,
+            is_today=day == today,
+            is_tomorrow=day == today + datetime.timedelta(days=1),
+        )
+        for day, listed in days.items()
+    ]
 
 
 # The home page's "this week": a handful, never a list that grows with the city.

@@ -55,6 +55,8 @@ def agenda(request):
         {
             "form": form,
             "page": page,
+            "days": selectors.by_day(page.object_list) if page else [],
+            "chosen_filters": sum(1 for name in query if any(query.getlist(name))),
             "query": query.urlencode(),
             "feed_url": reverse("activities:agenda-ics")
             + (f"?{query.urlencode()}" if query else ""),

@@ -260,6 +260,7 @@ def embed_agenda(request):
     context.update(
         title=title,
         page=page,
+        days=activity_selectors.by_day(page.object_list),
         query=rest.urlencode(),
         full_url=_full_url(
             request, full + (f"?{rest.urlencode()}" if organisation is None else "")

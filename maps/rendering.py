@@ -128,12 +128,21 @@ def handout_sketch(*, location, results, show_place: bool, label: str) -> SafeSt
     map's box (spatial.leaflet.render's fallback)."""
     points = [r.point for r in results] + ([location.point] if show_place else [])
     drawn = spatial.sketch(points, width=SKETCH_WIDTH, height=SKETCH_HEIGHT, margin=SKETCH_MARGIN)
-    places = drawn.positions[: len(results)]
+    # Places at the same spot (activities at their organisation's address) share one mark
+    # that names all their numbers ("4–9"), rather than hiding each other.
+    spots: dict[tuple[float, float], list[int]] = {}
+    for number, position in enumerate(drawn.positions[: len(results)], start=1):
+        spots.setdefault(position, []).append(number)
     marks = format_html_join(
         "",
-        '<g class="sketch-place"><circle cx="{}" cy="{}" r="11"/>'
+        '<g class="sketch-place"><rect x="{}" y="{}" width="{}" height="22" rx="11"/>'
         '<text x="{}" y="{}" text-anchor="middle" dominant-baseline="central">{}</text></g>',
-        ((x, y, x, y, number) for number, (x, y) in enumerate(places, start=1)),
+        (
+            (x - width / 2, y - 11, width, x, y, label)
+            for (x, y), numbers in spots.items()
+            for label in [_number_ranges(numbers)]
+            for width in [max(22, 8 * len(label) + 10)]
+        ),
     )
     if show_place:
         x, y = drawn.positions[-1]
@@ -184,6 +193,17 @@ def handout_sketch(*, location, results, show_place: bool, label: str) -> SafeSt
             "Scan the QR code for the map online."
         ),
     )
+
+
+def _number_ranges(numbers: list[int]) -> str:
+    """[4, 5, 6, 9] -> "4–6, 9": the numbers of the list at one spot of the sketch."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
 
 
 def handout_map(*, location, results, show_place: bool) -> RenderedMap:

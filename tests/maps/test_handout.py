@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 import spatial
-from tests.factories import HelpOfferFactory
+from tests.factories import ActivityFactory, HelpOfferFactory
 from tests.html_tree import parse
 from tests.maps.search_places import HOME, offset, organisation_at
 
@@ -81,13 +81,10 @@ def sketch_of(page):
     box = page.find("div", cls="handout-map")
     fallback = box.find("div", cls="map-fallback")
     svg = fallback.find("svg")
-    places = {
-        group.find("text").text: (
-            float(group.find("circle").attrs["cx"]),
-            float(group.find("circle").attrs["cy"]),
-        )
-        for group in svg.find_all("g", cls="sketch-place")
-    }
+    places = {}
+    for group in svg.find_all("g", cls="sketch-place"):
+        text = group.find("text")
+        places[text.text] = (float(text.attrs["x"]), float(text.attrs["y"]))
     return fallback, svg, places
 
 
@@ -144,3 +141,16 @@ def test_the_sketch_is_north_up_at_one_scale():
     assert drawn.bar_units == pytest.approx(drawn.bar_m * 260 / 1000, rel=0.01)
     alone = spatial.sketch([centre], width=600, height=300, margin=20)
     assert alone.positions == [(300.0, 150.0)]
+
+
+def test_places_at_one_spot_share_one_mark_with_all_their_numbers(client, places):
+    """Activities at their organisation's address would hide each other's numbers."""
+    organisation = places["north"]
+    for title in ("Soep", "Koffie", "Yoga"):
+        ActivityFactory(organisation=organisation, title=title)
+    page = parse(client.get(PRINT, NEAR).content)
+    _fallback, _svg, drawn = sketch_of(page)
+    numbers = {n.text for n in page.find_all("span", cls="handout-number")}
+    assert len(numbers) == 6
+    # The organisation and its three activities, 600 m north, listed as 3 to 6.
+    assert sorted(drawn) == ["1", "2", "3–6"]
