@@ -49,15 +49,15 @@ def week_of_activities():
 
 
 @pytest.mark.parametrize(
-    ("language", "monday", "tuesday"),
+    ("language", "monday", "tuesday", "summary"),
     [
-        ("nl", "maandag 8 februari 2027", "dinsdag 9 februari 2027"),
-        ("fr", "lundi 8 février 2027", "mardi 9 février 2027"),
-        ("en", "Monday 8 February 2027", "Tuesday 9 February 2027"),
+        ("nl", "maandag 8 februari 2027", "dinsdag 9 februari 2027", "Elke dinsdag om 14:00"),
+        ("fr", "lundi 8 février 2027", "mardi 9 février 2027", "Chaque mardi à 14:00"),
+        ("en", "Monday 8 February 2027", "Tuesday 9 February 2027", "Every Tuesday at 14:00"),
     ],
 )
 def test_results_are_grouped_by_day_in_the_readers_language(
-    client, week_of_activities, language, monday, tuesday
+    client, week_of_activities, language, monday, tuesday, summary
 ):
     response = client.get(
         AGENDA,
@@ -67,10 +67,17 @@ def test_results_are_grouped_by_day_in_the_readers_language(
     assert response.status_code == 200
     # The weekly café is listed once, at its first date in the period, with the others of
     # that day in time order.
-    assert listed(parse(response.content)) == [
+    page = parse(response.content)
+    assert listed(page) == [
         (monday, ["Soepmoment"]),
         (tuesday, ["Breicafé", "Taalcafé"]),
     ]
+    # The weekly one says how it repeats (activities.models.Activity.schedule_summary).
+    summaries = {
+        item.find("a").text: [s.text for s in item.find_all("span", cls="schedule-summary")]
+        for item in page.find_all("li", cls="agenda-item")
+    }
+    assert summaries == {"Soepmoment": [], "Breicafé": [summary], "Taalcafé": []}
 
 
 def test_a_repeating_activity_is_listed_at_its_next_date_in_the_period(client, week_of_activities):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import KORENMARKT, ActivityFactory, OrganisationFactory
+from tests.html_tree import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -72,10 +73,10 @@ def test_the_agenda_search_and_handout_summarise_it(client, listed):
     upcoming = r'<section aria-labelledby="upcoming-heading">.*?</section>'
     section = re.search(upcoming, own_page.content.decode(), re.S)
     assert "Repetitie · Chaque mardi à 19:30" in _text(section.group(0))
-    agenda = _text(
-        client.get(reverse("activities:agenda"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
-    )
-    assert "Repetitie · Toneelgroep · Elke dinsdag om 19:30" in agenda
+    agenda = parse(client.get(reverse("activities:agenda"), HTTP_ACCEPT_LANGUAGE="nl").content)
+    item = next(li for li in agenda.find_all("li", cls="agenda-item") if "Repetitie" in li.text)
+    assert item.find("span", cls="agenda-who").text == "Toneelgroep"
+    assert item.find("span", cls="schedule-summary").text == "Elke dinsdag om 19:30"
 
     search = client.get(reverse("maps:search"), NEAR, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     result = re.search(

@@ -65,6 +65,8 @@ def test_this_week_lists_free_and_reduced_first_each_activity_once(client, week)
     first = page.find("ul", cls="home-week-list").find("li")
     assert [tag.text for tag in first.find_all("strong", cls="tag")] == ["Free"]
     assert "Buurthuis De Brug" in first.text
+    # The daily coffee says how it repeats, next to its next date.
+    assert first.find("span", cls="home-week-repeats").text.startswith("Every day at ")
 
 
 @pytest.mark.parametrize(
