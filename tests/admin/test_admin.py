@@ -128,3 +128,56 @@ def test_moving_an_organisation_in_the_admin_updates_its_neighbourhood(
     assert response.status_code == 302, response.context["adminform"].form.errors
     organisation.refresh_from_db()
     assert organisation.neighbourhood == elsewhere
+
+
+def _posted_form(html: bytes) -> dict:
+    """What the browser would post from the page's main form, as it is."""
+    from tests.html_tree import parse
+
+    form = parse(html).find("form", id="activity_form")
+    data: dict = {}
+    for element in form.find_all("input"):
+        name, kind = element.attrs.get("name"), element.attrs.get("type", "text")
+        if not name or kind in {"submit", "file"}:
+            continue
+        if kind in {"checkbox", "radio"} and "checked" not in element.attrs:
+            continue
+        default = "on" if kind in {"checkbox", "radio"} else ""
+        data.setdefault(name, []).append(element.attrs.get("value", default))
+    for element in form.find_all("select"):
+        chosen = [
+            o.attrs.get("value", o.text)
+            for o in element.find_all("option")
+            if "selected" in o.attrs
+        ]
+        if element.attrs.get("name") and chosen:
+            data[element.attrs["name"]] = chosen
+    for element in form.find_all("textarea"):
+        data[element.attrs["name"]] = [element.text]
+    return data
+
+
+def test_the_admin_refuses_a_first_date_off_the_rule(admin_client):
+    """RFC 5545 leaves a set undefined when DTSTART is not a date of the rule: the admin says
+    which date the rule gives first, and saves nothing."""
+    from activities.models import Activity
+    from tests.factories import ActivityFactory, brussels
+
+    second_monday = brussels(2027, 1, 11, 19, 0)
+    activity = ActivityFactory(starts_at=second_monday, ends_at=brussels(2027, 1, 11, 21, 0))
+    url = reverse("admin:activities_activity_change", args=[activity.pk])
+    form = _posted_form(admin_client.get(url).content)
+    form["rrule"] = ["FREQ=MONTHLY;BYDAY=1MO"]
+    response = admin_client.post(url, form)
+    assert response.status_code == 200
+    assert set(response.context["adminform"].form.errors) == {"starts_at"}
+    assert response.context["adminform"].form.errors["starts_at"] == [
+        "The first date must be a date of the repetition: it gives Monday 1 February 2027, "
+        "19:00 first. Start on that date."
+    ]
+    assert Activity.objects.get(pk=activity.pk).rrule == ""
+
+    form["starts_at_0"], form["ends_at_0"] = ["2027-02-01"], ["2027-02-01"]
+    response = admin_client.post(url, form)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Activity.objects.get(pk=activity.pk).rrule == "FREQ=MONTHLY;BYDAY=1MO"
