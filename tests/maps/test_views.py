@@ -76,8 +76,9 @@ def test_neighbourhood_list_counts_without_n_plus_one(client, city, django_asser
 
 def test_organisation_page_shows_its_map(client, django_assert_max_num_queries):
     organisation = OrganisationFactory(name="Toneelgroep Ons Huis")
-    # The organisation, then its languages and network models (prefetched).
-    with django_assert_max_num_queries(3):
+    # The organisation, then its languages and network models (prefetched), and its coming
+    # activities (activities/_organisation_upcoming.html).
+    with django_assert_max_num_queries(4):
         response = client.get(organisation.get_absolute_url())
     assert response.status_code == 200
     content = response.content.decode()
