@@ -17,8 +17,11 @@ from django.utils.translation import gettext as _
 
 from .models import Frequency, Gives, Quality, Ring, Sector
 
-SIZE = 1000  # the viewBox is SIZE × SIZE
+SIZE = 1000  # the drawing is laid out in a SIZE × SIZE square
 CENTRE = SIZE / 2
+# What is shown of it: the full width (the side labels), and from just above the top labels to
+# just below the bottom ones, so that a phone's width is not spent on empty margins.
+VIEW_BOX = "0 130 1000 750"
 PERSON_R = 55
 CLOSE_R = 200  # outer edge of the close ring
 FURTHER_R = 330  # outer edge of the further ring
@@ -64,6 +67,7 @@ class PlacedTie:
 
 @dataclass(frozen=True)
 class Drawing:
+    view_box: str
     size: int
     centre: float
     person_r: int
@@ -175,6 +179,7 @@ def network_drawing(ties: Iterable, *, person: str = "") -> Drawing:
             y += 7 - 12 * (len(lines) - 1)  # beside it: centred
         labels.append(Label(x, y, lines, anchor))
     return Drawing(
+        view_box=VIEW_BOX,
         size=SIZE,
         centre=CENTRE,
         person_r=PERSON_R,

@@ -245,3 +245,21 @@ def test_one_click_delete(client, signed_in_worker):
     response = client.post(reverse("networkmap:delete", args=[network_map.pk]))
     assert response.status_code == 302
     assert (NetworkMap.objects.count(), Drawing.objects.count(), Tie.objects.count()) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+def test_the_drawing_keeps_decimal_points_in_every_language(client, signed_in_worker, language):
+    """Dutch and French write 312,5: an SVG coordinate must stay 312.5 or the drawing breaks."""
+    response = client.post(URL, form_data(action="draw"), HTTP_ACCEPT_LANGUAGE=language)
+    assert response.headers["Content-Language"] == language
+    svg = drawing_of(response)
+    coordinates = [
+        value
+        for element in svg.iter()
+        for name, value in element.attrib.items()
+        if name in ("cx", "cy", "r", "x", "y", "x1", "y1", "x2", "y2", "stroke-width")
+    ]
+    assert len(coordinates) > 50
+    for value in coordinates:
+        float(value)  # raises on "312,5"
+    assert svg.get("viewBox") == "0 130 1000 750"
