@@ -5,6 +5,7 @@ asks the database for the candidates and decides with these."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
@@ -40,10 +41,15 @@ REASONS = {
 }
 
 
+@lru_cache(maxsize=4096)  # the name asked about is compared with a whole postcode's names
 def name_words(name: str) -> tuple[str, ...]:
     """The words that tell an association's name apart, sorted: "De Sleep v.z.w. (demo)" and
     "SLEEP, DE" both give ("de", "sleep")."""
     return tuple(sorted(w for w in words(name) if w not in IGNORED_WORDS))
+
+
+def _numbers(name: tuple[str, ...]) -> set[str]:
+    return {w for w in name if any(c.isdigit() for c in w)}
 
 
 def _significant(name: tuple[str, ...]) -> set[str]:
@@ -53,8 +59,9 @@ def _significant(name: tuple[str, ...]) -> set[str]:
 def names_similar(a: str, b: str) -> bool:
     """Whether two association names look like the same one.
 
-    The same words in any order; or a few typos in the letters of the words (one from 4
-    letters, two from 9, as in a street name within one postcode); or every significant word
+    The same words in any order; or, when any numbers in them are the same, a few typos in
+    the letters of the words (one from 4 letters, two from 9, as in a street name within one
+    postcode); or every significant word
     (three letters or more, not an article) of one in the other, when those hold at least five
     letters: "De Sleep" and "Buurthuis De Sleep", not "Club" and "Schaakclub".
     """
@@ -63,6 +70,8 @@ def names_similar(a: str, b: str) -> bool:
         return False
     if words_a == words_b:
         return True
+    if _numbers(words_a) != _numbers(words_b):
+        return False  # "Scouts 12e Gent" is not "Scouts 13e Gent"
     key_a, key_b = "".join(words_a), "".join(words_b)
     shorter = min(len(key_a), len(key_b))
     edits = 0 if shorter < 4 else 1 if shorter < 9 else 2

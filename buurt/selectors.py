@@ -123,10 +123,18 @@ def organisation_duplicates(
                 scope |= Q(postcode__iexact=f"{code[:4]} {code[4:]}")
         if point is not None:
             scope |= spatial.within_distance("point", point, meters)
-        for organisation in queryset.filter(scope)[:DUPLICATE_SCOPE_ROWS]:
-            if duplicates.names_similar(name, organisation.name):
-                same_postcode = code and duplicates.postcode_key(organisation.postcode) == code
-                add(organisation, "name_postcode" if same_postcode else "name_nearby")
+        # Names only (no geometry, no model instances) for the whole scope; rows for matches.
+        similar = {
+            pk: "name_postcode"
+            if code and duplicates.postcode_key(postcode_) == code
+            else "name_nearby"
+            for pk, other, postcode_ in queryset.filter(scope).values_list(
+                "pk", "name", "postcode"
+            )[:DUPLICATE_SCOPE_ROWS]
+            if duplicates.names_similar(name, other)
+        }
+        for organisation in queryset.filter(pk__in=similar):
+            add(organisation, similar[organisation.pk])
     order = list(duplicates.REASONS)
     return [
         DuplicateMatch(organisation, tuple(sorted(reasons, key=order.index)))

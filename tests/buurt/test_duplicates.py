@@ -254,3 +254,11 @@ def test_queryset_limits_what_is_offered(django_assert_max_num_queries):
             queryset=Organisation.objects.public(),
         )
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Scouts 12e Gent", "Scouts 13e Gent"), ("Vereniging 4711", "Vereniging 4710")],
+)
+def test_names_with_other_numbers_are_other_associations(a, b):
+    assert not names_similar(a, b)
