@@ -136,6 +136,17 @@ def subscription_delete(*, subscription: CalendarSubscription, user) -> None:
 
 # --- syncing --------------------------------------------------------------------------------
 
+# What a reading stores on its subscription.
+SYNC_FIELDS = (
+    "etag",
+    "last_modified",
+    "synced_at",
+    "succeeded_at",
+    "error_code",
+    "error_detail",
+    "last_report",
+)
+
 
 def subscription_sync(
     *, subscription: CalendarSubscription, now: datetime.datetime | None = None
@@ -149,7 +160,13 @@ def subscription_sync(
         else:
             events = _read_ical(subscription, report, now)
         if events is not None:
-            _apply(subscription, events, report, now)
+            with transaction.atomic():
+                # One reading applies at a time (the hourly one and "Read now" may meet), and
+                # not to a subscription stopped while its feed was being read.
+                locked = CalendarSubscription.objects.select_for_update().filter(pk=subscription.pk)
+                if not locked.exists():
+                    return report
+                _apply(subscription, events, report, now)
     except fetch.FetchError as error:
         report.error = error.code
         subscription.error_code, subscription.error_detail = error.code, error.detail[:500]
@@ -163,19 +180,13 @@ def subscription_sync(
     subscription.last_report = {k: v for k, v in asdict(report).items() if k != "skipped"} | {
         "skipped": [list(item) for item in report.skipped[:50]]
     }
-    subscription.save()
+    # An update, not save(): a subscription stopped meanwhile must not come back.
+    CalendarSubscription.objects.filter(pk=subscription.pk).update(
+        **{name: getattr(subscription, name) for name in SYNC_FIELDS}
+    )
     if report.error:
         logger.info("calendar %s: %s", subscription.pk, report.error)
     return report
-
-
-def subscriptions_sync_all(*, now: datetime.datetime | None = None) -> int:
-    """The hourly beat task: every subscription, one after the other; returns how many."""
-    count = 0
-    for subscription in CalendarSubscription.objects.select_related("organisation").iterator():
-        subscription_sync(subscription=subscription, now=now)
-        count += 1
-    return count
 
 
 def _read_ical(

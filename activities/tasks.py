@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from core.tasks import MAIL_RETRY
+from core.tasks import MAIL_RETRY, enqueue
 
 from . import notifications, services, subscriptions
 from .models import CalendarSubscription
@@ -33,4 +33,9 @@ def subscription_sync_task(subscription_id: int) -> str:
 
 @shared_task(acks_late=True)
 def subscriptions_sync_task() -> int:
-    return subscriptions.subscriptions_sync_all()
+    """The hourly beat task: one task per subscription, so that a slow feed (up to
+    ICAL_IMPORT_TIMEOUT) holds up no other."""
+    ids = list(CalendarSubscription.objects.values_list("pk", flat=True))
+    for subscription_id in ids:
+        enqueue(subscription_sync_task, subscription_id)
+    return len(ids)

@@ -332,3 +332,12 @@ def test_beat_task_syncs_every_subscription(server, settings):
     assert second.activities.exists()
     assert first.succeeded_at
     assert second.succeeded_at
+
+
+def test_a_subscription_stopped_while_its_feed_was_read_does_not_come_back(server):
+    subscription = _subscribe(server, "/g.ics", ical_feeds.google())
+    CalendarSubscription.objects.filter(pk=subscription.pk).delete()
+    report = _sync(subscription)  # the instance a task loaded before the member stopped it
+    assert report.created == 0
+    assert not CalendarSubscription.objects.filter(pk=subscription.pk).exists()
+    assert not Activity.objects.filter(feed_key__contains="@google.com").exists()
