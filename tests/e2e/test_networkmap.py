@@ -183,7 +183,7 @@ def test_draw_save_print_search_refer_and_revisit(
     assert exported["network_maps"]["count"] == 1
     assert "Anna" not in json.dumps(exported)
 
-    # Nor in the logs (the live server's request log, django.request's 404s, everything).
+    # Nor in the logs (django.request's 404s and everything else the app logs).
     logged = "\n".join(f"{r.name} {r.getMessage()}" for r in caplog.records)
     assert "/netwerkkaart/" in logged
     for secret in SECRETS:

@@ -7,7 +7,7 @@ nowhere."""
 import datetime
 import json
 import logging
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.contrib import admin
@@ -174,6 +174,39 @@ def test_nothing_of_it_reaches_the_logs(client, caplog, settings):
     assert "Not Found" in logged  # the capture works
     for secret in SECRETS:
         assert secret not in logged, secret
+
+
+def test_the_request_log_leaves_the_typed_address_out():
+    """gunicorn's access log format (gunicorn.conf.py) logs the path of the search link, not
+    its query string, nor the search page's Referer that carries it."""
+    import runpy
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    from tests.test_access_logs import ROOT
+
+    query = urlencode({"address": ADDRESS, "missing": "peers"})
+    access_log_format = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["access_log_format"]
+    config = Config()
+    config.set("access_log_format", access_log_format)
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/netwerkkaart/zoeken/",
+        "QUERY_STRING": query,
+        "RAW_URI": f"/netwerkkaart/zoeken/?{query}",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": f"http://127.0.0.1/netwerkkaart/zoeken/?{query}",
+        "REMOTE_ADDR": "127.0.0.1",
+    }
+    response = SimpleNamespace(status="302 Found", response_length=0, sent=0, headers=[])
+    atoms = Logger(config).atoms(
+        response, SimpleNamespace(headers=[]), environ, datetime.timedelta(milliseconds=5)
+    )
+    line = access_log_format % atoms
+    assert '"GET /netwerkkaart/zoeken/ HTTP/1.1" 302' in line
+    assert "Sint-Pieters" not in line
 
 
 def test_the_typed_address_goes_into_the_search_url_only(client):

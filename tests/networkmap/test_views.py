@@ -263,3 +263,34 @@ def test_the_drawing_keeps_decimal_points_in_every_language(client, signed_in_wo
     for value in coordinates:
         float(value)  # raises on "312,5"
     assert svg.get("viewBox") == "0 130 1000 750"
+
+
+@pytest.mark.parametrize(
+    "tampered",
+    [
+        {"tie-TOTAL_FORMS": "1000"},
+        {"tie-TOTAL_FORMS": "x"},
+        {"remove": "999"},
+        {"remove": "-1"},
+        {"missing": ["everything"]},
+        {"tie-0-sector": "attic", "tie-0-gives": ["money"]},
+    ],
+)
+def test_tampered_posts_get_an_answer_not_an_error(client, signed_in_worker, tampered):
+    data = {**form_data(action="draw"), **tampered}
+    response = client.post(URL, data)
+    assert response.status_code == 200
+    assert NetworkMap.objects.count() == 0
+    assert len(response.context["ties"]) <= 5
+
+
+def test_bad_dates_to_compare_fall_back_to_the_last_two(client, signed_in_worker):
+    network_map = saved_map(by=signed_in_worker)
+    saved_map(pseudonym="Lea")  # someone else's drawing ids are not this map's
+    other = Drawing.objects.exclude(network_map=network_map).get()
+    url = network_map.get_absolute_url()
+    client.post(url, form_data(FIVE_TIES[:2], action="save"))
+    response = client.get(url, {"from": str(other.pk), "to": "x"})
+    assert response.status_code == 200
+    changes = response.context["changes"]
+    assert [changes.before.network_map_id, changes.after.network_map_id] == [network_map.pk] * 2
