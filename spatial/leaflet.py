@@ -56,11 +56,16 @@ MARKER_SHAPES = {
 
 def marker_svg(style: MarkerStyle) -> SafeString:
     """The SVG of a marker; the same markup serves map and legend."""
+    # A dark outline under the white one sets the marker off light and dark tiles alike (a CSS
+    # drop-shadow filter did, but axe-core's colour contrast check fails on CSS filters).
+    shape = mark_safe(MARKER_SHAPES[style.shape])  # a constant above, never user input
     return format_html(
         '<svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false">'
+        '<g fill="none" stroke="#000" stroke-opacity=".8" stroke-width="4">{}</g>'
         '<g fill="{}" stroke="#fff" stroke-width="2">{}</g></svg>',
+        shape,
         style.colour,
-        mark_safe(MARKER_SHAPES[style.shape]),  # a constant above, never user input
+        shape,
     )
 
 
@@ -214,10 +219,13 @@ def render(
             _("The map itself needs JavaScript, which is off or not loaded yet."),
         )
     html = format_html(
-        '<div id="{}" class="{}" role="region" aria-label="{}">{}</div>{}',
+        '<div id="{}" class="{}" role="region" aria-label="{}" data-zoom-in="{}"'
+        ' data-zoom-out="{}">{}</div>{}',
         leaflet_map.get_name(),
         css_class,
         label,
+        _("Zoom in"),  # maps/map.js names Leaflet's zoom buttons with these
+        _("Zoom out"),
         fallback,
         legend,
     )

@@ -359,3 +359,194 @@ PUBLIC: dict[str, str] = {
 
 # Guarded as a whole: the Django admin lets in active staff only, with model permissions.
 EXCLUDED_PREFIXES = ("admin/",)
+
+
+# --- Every page, by who opens it: the phone and axe sweep (tests/e2e/test_pages.py) ---------
+# The sweep opens each page below as its role, at 360x740 (nothing wider than the screen) and
+# at 1280x800, with axe-core. tests/security/test_idor.py::test_every_page_is_swept fails when
+# a URL that serves a page (every GET case above, every PUBLIC name, every URL without a
+# parameter) is neither here nor in NOT_PAGES: a page added to this file is swept too.
+
+ROLES = ("public", "resident", "worker", "member", "moderator", "coordinator")
+LONG_EMAIL = "een.heel.lange.naam.van.een.hulpverlener@ocmw-voorbeeldgemeente.example.org"
+
+
+@dataclass(frozen=True)
+class Page:
+    url_name: str
+    role: str  # one of ROLES: whose browser context opens it
+    kwargs: Callable[[dict], dict] = lambda world: {}
+    query: str = ""
+
+    def __str__(self):
+        return f"{self.role} {self.url_name}{self.query}"
+
+
+def sweep_world() -> dict:
+    """One user per role and what their own pages show, with the long addresses, e-mail
+    addresses and web addresses that used to widen a phone's page."""
+    import datetime
+
+    from django.utils import timezone
+
+    from referrals import services as referral_services
+
+    from .referrals.helpers import accepted, referral
+
+    neighbourhood = factories.NeighbourhoodFactory(name="Sint-Pieters-Aalst en Heirnis")
+    organisation = factories.OrganisationFactory(
+        name="Buurtwerking Sint-Pietersnieuwstraat en omstreken vzw",
+        street_address="Sint-Pietersnieuwstraat 133 bus 12 (ingang via de binnenkoer)",
+        phone="+32 9 123 45 67 (maandag tot vrijdag)",
+        website="https://www.een-heel-lange-domeinnaam-voor-een-buurtwerking.example.org/"
+        "over-ons/activiteiten/kalender-van-de-maand",
+        email="onthaal.buurtwerking@een-heel-lange-domeinnaam.example.org",
+        neighbourhood=neighbourhood,
+    )
+    users = {
+        "resident": factories.ResidentFactory(first_name="Mo", email="mo@example.org"),
+        "worker": factories.WorkerProfileFactory(
+            verified_at=timezone.now(), user=factories.UserFactory(email=LONG_EMAIL)
+        ).user,
+        "member": factories.UserFactory(first_name="Els"),
+        "moderator": factories.UserFactory(is_moderator=True),
+        "coordinator": factories.UserFactory(is_coordinator=True),
+    }
+    factories.MembershipFactory(organisation=organisation, user=users["member"])
+    activity = factories.ActivityFactory(
+        organisation=organisation, registration_required=True, title="Kookatelier"
+    )
+    from activities.models import Registration
+
+    Registration.objects.create(
+        occurrence=activity.occurrences.first(), user=users["resident"], name="Mo"
+    )
+    offer = factories.HelpOfferFactory(helper=users["resident"], categories=["company"])
+    help_request = factories.HelpRequestFactory(requester=users["resident"])
+    match = factories.HelpMatchFactory(request=help_request)
+    made = accepted(referral(by=users["worker"], to=organisation, companion_offer=offer))
+    referral_services.follow_ups_ask(
+        today=timezone.localdate() + datetime.timedelta(weeks=2, days=1)
+    )
+    # Waiting for a moderator: a worker with a long e-mail address, a draft organisation.
+    factories.WorkerProfileFactory(user=factories.UserFactory(email="nog." + LONG_EMAIL))
+    pending = _organisation(moderation_state="pending")
+    invitation = factories.InvitationFactory(organisation=organisation, email="mo@example.org")
+    return {
+        "users": users,
+        "neighbourhood": neighbourhood,
+        "organisation": organisation,
+        "activity": activity,
+        "offer": offer,
+        "request": help_request,
+        "match": match,
+        "referral": made,
+        "pending": pending,
+        "invitation": invitation,
+    }
+
+
+def _of(key: str, field: str = "pk", name: str | None = None) -> Callable[[dict], dict]:
+    return lambda world: {name or field: getattr(world[key], field)}
+
+
+AROUND = "?lat=51.0448&lon=3.7253&radius=2400"
+
+PAGES: list[Page] = [
+    # public
+    Page("maps:city", "public"),
+    Page("maps:search", "public"),
+    Page("maps:search", "public", query=AROUND),
+    Page("maps:search-print", "public", query=AROUND),
+    Page("buurt:neighbourhood-list", "public"),
+    Page("buurt:neighbourhood-detail", "public", _of("neighbourhood", "code")),
+    Page("buurt:organisation-detail", "public", _of("organisation", "slug")),
+    Page("activities:agenda", "public"),
+    Page("activities:detail", "public", _of("activity")),
+    Page("neighbourhelp:board", "public"),
+    Page("neighbourhelp:offer-detail", "public", _of("offer")),
+    Page("neighbourhelp:request-detail", "public", _of("request")),
+    Page("accounts:privacy", "public"),
+    Page("moderation:report-thanks", "public"),
+    Page("account_login", "public"),
+    Page("account_signup", "public"),
+    Page("account_reset_password", "public"),
+    Page("account_reset_password_done", "public"),
+    Page("account_reset_password_from_key", "public", lambda w: {"uidb36": "1", "key": "x-y"}),
+    Page("account_reset_password_from_key_done", "public"),
+    Page("account_confirm_email", "public", lambda w: {"key": "not-a-key"}),
+    Page("account_email_verification_sent", "public"),
+    Page("account_inactive", "public"),
+    # a resident's own pages
+    Page("accounts:dashboard", "resident"),
+    Page("accounts:worker-request", "resident"),
+    Page("accounts:delete", "resident"),
+    Page("accounts:invitation", "resident", _of("invitation", "token")),
+    Page("account_email", "resident"),
+    Page("account_change_password", "resident"),
+    Page("account_reauthenticate", "resident"),
+    Page("account_logout", "resident"),
+    Page("neighbourhelp:mine", "resident"),
+    Page("neighbourhelp:offer-create", "resident"),
+    Page("neighbourhelp:request-create", "resident"),
+    Page("neighbourhelp:match-detail", "resident", _of("match")),
+    Page(
+        "neighbourhelp:offer-renew",
+        "resident",
+        lambda w: {"pk": w["offer"].pk, "token": w["offer"].renew_token},
+    ),
+    Page("referrals:companion", "resident", _of("referral")),
+    Page(
+        "moderation:report",
+        "resident",
+        lambda w: {"key": "buurt.organisation", "pk": w["organisation"].pk},
+    ),
+    # a worker's
+    Page("accounts:dashboard", "worker"),
+    Page("referrals:create", "worker", query="?organisation={organisation.slug}"),
+    Page("referrals:mine", "worker"),
+    Page("referrals:detail", "worker", _of("referral")),
+    Page("neighbourhelp:request-helpers", "resident", _of("request")),
+    # a member's (an admin of the organisation)
+    Page("accounts:dashboard", "member"),
+    Page("accounts:organisation-edit", "member", _of("organisation", "slug")),
+    Page("accounts:organisation-members", "member", _of("organisation", "slug")),
+    Page("accounts:organisation-leave", "member", _of("organisation", "slug")),
+    Page("activities:dashboard", "member"),
+    Page("activities:create", "member", _of("organisation", "slug")),
+    Page("activities:edit", "member", _of("activity")),
+    Page("activities:registrations", "member", _of("activity")),
+    Page("referrals:incoming", "member", _of("organisation", "slug")),
+    Page("referrals:detail", "member", _of("referral")),
+    # a moderator's
+    Page("moderation:queue", "moderator"),
+    Page("moderation:audit-log", "moderator"),
+    Page(
+        "moderation:item",
+        "moderator",
+        lambda w: {"key": "buurt.organisation", "pk": w["pending"].pk},
+    ),
+    Page("accounts:worker-queue", "moderator"),
+    Page("accounts:organisation-members", "moderator", _of("organisation", "slug")),
+    Page("neighbourhelp:load", "moderator"),
+    # a coordinator's
+    Page("referrals:statistics", "coordinator"),
+    Page("neighbourhelp:load", "coordinator"),
+]
+
+# URLs that serve no HTML page of their own, and why.
+NOT_PAGES: dict[str, str] = {
+    "healthz": "a health check for the load balancer, plain text",
+    "set_language": "POST only: changes the language and redirects",
+    "api-schema": "the API's OpenAPI document (YAML)",
+    "api-docs": "the API's documentation is Swagger's page, not ours",
+    "accounts:export": "a JSON download of one's personal data",
+    "activities:agenda-ics": "an iCalendar feed",
+    "activities:organisation-ics": "an iCalendar feed",
+    "activities:neighbourhood-ics": "an iCalendar feed",
+    "activities:registrations-csv": "a CSV download",
+    "account_set_password": "redirects to change password: every account has one",
+    "account_confirm_login_code": "log-in by code is off: redirects to the log-in page",
+    "referrals:follow-up-link": "the e-mail's one-click answer: records it and redirects",
+    "^media/(?P<path>.*)$": "uploaded images",
+}

@@ -50,13 +50,50 @@
     });
     var layer;
     if (data.cluster) {
-      layer = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
+      layer = clusterGroup();
       layer.addLayers(markers);
     } else {
       layer = L.featureGroup(markers);
     }
     return layer.addTo(map);
   }
+
+  // Clusters: a count in black on an opaque white disc (not marker cluster's translucent
+  // green over the tiles), so that its contrast is AA and decidable (axe).
+  function clusterIcon(cluster) {
+    var count = element("span", "", String(cluster.getChildCount()));
+    return L.divIcon({ className: "cluster-marker", html: count, iconSize: [34, 34] });
+  }
+
+  function clusterGroup() {
+    return L.markerClusterGroup({
+      chunkedLoading: true, showCoverageOnHover: false, iconCreateFunction: clusterIcon
+    });
+  }
+
+  // Leaflet's zoom buttons show "+" and "−" as text and are named "Zoom in"/"Zoom out" in
+  // English: the name does not contain the visible text (WCAG 2.5.3). The signs are drawn
+  // (SVG, hidden from screen readers) and the names come translated from the map's
+  // data-zoom-in/data-zoom-out attributes (spatial/leaflet.py).
+  var SIGNS = { "in": "M4 10h12M10 4v12", "out": "M4 10h12" };
+
+  function drawSign(button, sign, name) {
+    if (!button) { return; }
+    button.innerHTML = '<svg viewBox="0 0 20 20" width="14" height="14" aria-hidden="true" ' +
+      'focusable="false"><path d="' + SIGNS[sign] + '" stroke="currentColor" ' +
+      'stroke-width="2.5" fill="none"/></svg>';
+    if (name) {
+      button.title = name;
+      button.setAttribute("aria-label", name);
+    }
+  }
+
+  L.Map.addInitHook(function () {
+    if (!this.zoomControl) { return; }
+    var names = this.getContainer().dataset;
+    drawSign(this.zoomControl._zoomInButton, "in", names.zoomIn);
+    drawSign(this.zoomControl._zoomOutButton, "out", names.zoomOut);
+  });
 
   function addNeighbourhoods(map, data) {
     return L.geoJSON(data, {
@@ -73,5 +110,9 @@
     }).addTo(map);
   }
 
-  window.buurtkaart = { addOrganisations: addOrganisations, addNeighbourhoods: addNeighbourhoods };
+  window.buurtkaart = {
+    addOrganisations: addOrganisations,
+    addNeighbourhoods: addNeighbourhoods,
+    clusterGroup: clusterGroup
+  };
 }(window.L));

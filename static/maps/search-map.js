@@ -142,7 +142,7 @@
       });
       return L.featureGroup(numbered).addTo(map);
     }
-    var layer = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
+    var layer = buurtkaart.clusterGroup();
     layer.addLayers(data.results.map(function (row) {
       return resultMarker(row, made[row[4]] || made.other, data.categories[row[4]]);
     }));

@@ -40,11 +40,11 @@ def test_city_map_draws_markers_clusters_and_areas(
 ):
     page.goto(live_server.url + "/")
     page.wait_for_selector(".org-marker")
-    page.wait_for_selector(".marker-cluster")
+    page.wait_for_selector(".cluster-marker")
     page.wait_for_selector(".leaflet-tile-loaded")
 
     markers = page.locator(".leaflet-marker-pane .org-marker")
-    clusters = page.locator(".leaflet-marker-pane .marker-cluster")
+    clusters = page.locator(".leaflet-marker-pane .cluster-marker")
     clustered = sum(int(text) for text in clusters.all_inner_texts())
     assert markers.count() > 0
     assert clusters.count() > 0

@@ -134,7 +134,7 @@ def test_many_results_load_by_bounding_box(
 
     monkeypatch.setattr(service, "MAX_INLINE_MARKERS", 2)
     page.goto(f"{live_server.url}/zoeken/?lat={HOME.y}&lon={HOME.x}&radius=2400")
-    page.wait_for_selector(".leaflet-marker-pane .org-marker, .leaflet-marker-pane .marker-cluster")
+    page.wait_for_selector(".leaflet-marker-pane .org-marker, .leaflet-marker-pane .cluster-marker")
     assert any("/api/search/bbox/?" in url and "bbox=" in url for url in requested_urls)
     assert Organisation.objects.count() == 7
     assert page_errors == []

@@ -8,7 +8,7 @@ from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import factories
-from tests.idor import CASES, EXCLUDED_PREFIXES, LOGIN, PUBLIC
+from tests.idor import CASES, EXCLUDED_PREFIXES, LOGIN, NOT_PAGES, PAGES, PUBLIC, ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +109,40 @@ def test_every_case_names_a_real_url():
     assert {case.url_name for case in CASES} <= names
     # Unnamed routes (media files) exist only in some settings (DEBUG).
     assert {key for key in PUBLIC if "/" not in key} <= names
+
+
+# --- Coverage: every page is in the phone and axe sweep (tests/e2e/test_pages.py) --------------
+
+
+def page_urls(patterns=None, prefix="", namespace=None):
+    """(name or route, route, takes a parameter) of every URL pattern."""
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from page_urls(pattern.url_patterns, route, inner)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield name or route, route
+
+
+def test_every_page_is_swept():
+    """Every URL a browser opens (without a parameter, a GET case of the matrix, a PUBLIC
+    name) is opened by the sweep as some role, or said to serve no page of its own."""
+    post_only = {case.url_name for case in CASES if "get" not in case.methods}
+    with_get = {case.url_name for case in CASES if "get" in case.methods}
+    parameterised = {key for key, _route in object_urls()}
+    wanted = with_get | set(PUBLIC)
+    for key, route in page_urls():
+        if route.startswith((*EXCLUDED_PREFIXES, "api/")) or key in post_only - with_get:
+            continue
+        if key not in parameterised:
+            wanted.add(key)
+    swept = {page.url_name for page in PAGES}
+    missing = sorted(wanted - swept - set(NOT_PAGES))
+    assert missing == [], "add these to tests/idor.py (PAGES or NOT_PAGES): " + ", ".join(missing)
+    assert {page.role for page in PAGES} == set(ROLES)
+    assert swept <= {key for key, _route in page_urls()}
