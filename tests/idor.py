@@ -549,4 +549,26 @@ NOT_PAGES: dict[str, str] = {
     "account_confirm_login_code": "log-in by code is off: redirects to the log-in page",
     "referrals:follow-up-link": "the e-mail's one-click answer: records it and redirects",
     "^media/(?P<path>.*)$": "uploaded images",
+    "hsds:organization-detail": "open data (HSDS JSON), not a page",
+    "hsds:service-detail": "open data (HSDS JSON), not a page",
+    "hsds:service-at-location-detail": "open data (HSDS JSON), not a page",
+    "hsds:taxonomy-detail": "open data (HSDS JSON), not a page",
+    "hsds:taxonomy-term-detail": "open data (HSDS JSON), not a page",
 }
+
+# Pages that landed while the sweep was written (session 6) and that PAGES does not open yet:
+# a debt, listed so that the guard stays on for every page added after them. Move each into
+# PAGES (with what sweep_world() must build for it) and empty this list.
+NOT_YET_SWEPT: tuple[str, ...] = (
+    "accounts:claim-email",
+    "accounts:organisation-claim",
+    "accounts:organisation-place",
+    "accounts:organisation-register",
+    "activities:subscriptions",
+    "maps:embed-agenda",
+    "maps:embed-map",
+    "networkmap:detail",
+    "networkmap:draw",
+    "networkmap:find",
+    "networkmap:mine",
+)
