@@ -189,6 +189,11 @@ def test_draw_save_print_search_refer_and_revisit(
     for secret in SECRETS:
         assert secret not in logged, secret
 
+    # The worker's list of saved maps: theirs only.
+    page.goto(f"{live_server.url}/netwerkkaart/mijn/")
+    assert page.get_by_role("link", name="Jan D.").is_visible()
+    assert axe_problems(page) == []
+
     # Deleted on request, in one click.
     page.goto(f"{live_server.url}{network_map.get_absolute_url()}")
     page.get_by_role("button", name="Delete this network map").click()
