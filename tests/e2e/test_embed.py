@@ -142,3 +142,43 @@ def test_embeds_inside_a_frame_of_another_site(
         "frame" in text and ("X-Frame-Options" in text or "frame-ancestors" in text)
         for text in refusals
     ), refusals
+
+
+def test_embeds_and_the_calendars_page_on_a_phone(
+    page, live_server, local_tiles, listings, page_errors
+):
+    """360 px wide: nothing wider than the screen, axe-core finds no serious problem."""
+    from django.conf import settings
+    from django.test import Client
+
+    from tests.e2e.test_search import axe_problems
+    from tests.factories import MembershipFactory
+
+    organisation, neighbourhood = listings
+    page.set_viewport_size({"width": 360, "height": 740})
+    for url in (
+        f"/embed/kaart/?organisation={organisation.slug}",
+        f"/embed/kaart/?neighbourhood={neighbourhood.code}",
+        "/embed/kaart/?lat=51.0543&lon=3.7196&radius=800",
+        f"/embed/agenda/?neighbourhood={neighbourhood.code}",
+    ):
+        page.goto(live_server.url + url)
+        page.locator("main").wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, url
+        assert axe_problems(page) == [], url
+
+    membership = MembershipFactory(organisation=organisation)
+    client = Client()
+    client.force_login(membership.user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+    for url in (
+        f"/organisaties/{organisation.slug}/agendas/",
+        f"/organisaties/{organisation.slug}/bewerken/",
+    ):
+        page.goto(live_server.url + url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, url
+        assert axe_problems(page) == [], url
+    assert page_errors == []
