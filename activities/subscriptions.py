@@ -66,6 +66,14 @@ def error_message(subscription: CalendarSubscription) -> str:
     }
 
 
+def subscriptions_failing(organisations) -> list[tuple[CalendarSubscription, str]]:
+    """The subscriptions of these organisations whose last reading failed, with why."""
+    failing = CalendarSubscription.objects.filter(organisation__in=organisations).exclude(
+        error_code=""
+    )
+    return [(subscription, error_message(subscription)) for subscription in failing]
+
+
 @dataclass
 class SyncReport:
     created: int = 0

@@ -21,7 +21,7 @@ from buurt.models import Neighbourhood, Organisation
 from core.ratelimit import rate_limit
 from core.text import json_ld, render_user_markdown
 
-from . import feeds, selectors, services
+from . import feeds, selectors, services, subscriptions
 from .forms import ActivityForm, AgendaFilterForm, CancelForm, RegisterForm
 from .models import Activity, Occurrence, Registration
 from .selectors import AgendaFilter
@@ -185,7 +185,11 @@ def dashboard(request):
     return render(
         request,
         "activities/dashboard.html",
-        {"organisations": organisations, "activities": activities},
+        {
+            "organisations": organisations,
+            "activities": activities,
+            "failing_calendars": subscriptions.subscriptions_failing(organisations),
+        },
     )
 
 

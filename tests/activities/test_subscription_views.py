@@ -46,6 +46,10 @@ def test_member_adds_a_feed_and_sees_its_drafts_and_errors(
         client.post(page, {"kind": "ical", "source": server.url("/page.html")})
     shown = client.get(page).content.decode()
     assert "does not give an iCalendar" in shown
+    # The member's dashboard says so too, next to the organisation.
+    dashboard = client.get(reverse("activities:dashboard")).content.decode()
+    assert "does not give an iCalendar" in dashboard
+    assert server.url("/page.html") in dashboard
 
     refused = client.post(page, {"kind": "ical", "source": "file:///etc/passwd"})
     assert refused.status_code == 400
