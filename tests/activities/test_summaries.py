@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import KORENMARKT, ActivityFactory, OrganisationFactory
+from tests.factories import KORENMARKT, ActivityFactory, MembershipFactory, OrganisationFactory
 from tests.html_tree import parse
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +101,15 @@ def test_the_search_api_gives_schedule_summary(client, listed):
         for f in response.json()["features"]
     }
     assert summaries == {"Repetitie": "elke dinsdag om 19:30", "Eenmalig": ""}
+
+
+def test_the_members_dashboard_says_how_each_series_repeats(client, listed):
+    weekly, once = listed
+    member = MembershipFactory(organisation=weekly.organisation).user
+    client.force_login(member)
+    page = _text(
+        client.get(reverse("activities:dashboard"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    )
+    start = timezone.localtime(weekly.starts_at)
+    assert f"Repetitie · Elke dinsdag om 19:30, vanaf {start.day} " in page
+    assert "Eenmalig · " in page
