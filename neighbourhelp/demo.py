@@ -20,15 +20,22 @@ from core.moderation import ModerationState
 from .models import HelpOffer, HelpRequest
 from .services import OFFER_LIFETIME, REQUEST_LIFETIME, public_point_for
 
-# (e-mail, lon, lat, categories, languages, in return)
+# (e-mail, lon, lat, categories, languages, in return, times): together every kind of help
+# and every time of the week, as a real board would have.
 DEMO_HELPERS = [
-    ("buur.an.demo@example.org", 3.7221, 51.0489, ["shopping", "company"], ["nl", "fr"], ""),
-    ("buur.bram.demo@example.org", 3.7302, 51.0431, ["paperwork", "digital"], ["nl", "en"], ""),
-    ("buur.chaima.demo@example.org", 3.7160, 51.0560, ["meal", "dutch"], ["nl", "ar"], "Koffie"),
-    ("buur.dirk.demo@example.org", 3.7405, 51.0602, ["odd_jobs", "garden"], ["nl"], ""),
-    ("buur.elif.demo@example.org", 3.7049, 51.0517, ["babysitting", "buddy"], ["nl", "tr"], ""),
-    ("buur.frans.demo@example.org", 3.7350, 51.0380, ["lift", "shopping"], ["nl", "fr"], ""),
-]
+    ("buur.an.demo@example.org", 3.7221, 51.0489, ["shopping", "company"], ["nl", "fr"], "",
+     ["weekday_morning", "weekday_afternoon"]),
+    ("buur.bram.demo@example.org", 3.7302, 51.0431, ["paperwork", "digital"], ["nl", "en"], "",
+     ["weekday_evening"]),
+    ("buur.chaima.demo@example.org", 3.7160, 51.0560, ["meal", "dutch"], ["nl", "ar"], "Koffie",
+     ["weekday_afternoon", "weekend"]),
+    ("buur.dirk.demo@example.org", 3.7405, 51.0602, ["odd_jobs", "garden"], ["nl"], "",
+     ["weekend"]),
+    ("buur.elif.demo@example.org", 3.7049, 51.0517, ["babysitting", "buddy"], ["nl", "tr"], "",
+     ["weekday_evening", "weekend"]),
+    ("buur.frans.demo@example.org", 3.7350, 51.0380, ["lift", "shopping"], ["nl", "fr"], "",
+     ["weekday_morning"]),
+]  # fmt: skip
 # (e-mail, lon, lat, category, description, give back)
 DEMO_REQUESTS = [
     (
@@ -74,7 +81,7 @@ def help_demo_seed() -> int:
     """Create the demo offers and requests that do not exist yet; returns how many."""
     now = timezone.now()
     created = 0
-    for email, lon, lat, categories, languages, in_return in DEMO_HELPERS:
+    for email, lon, lat, categories, languages, in_return, times in DEMO_HELPERS:
         helper = _demo_user(email)
         if HelpOffer.objects.filter(helper=helper).exists():
             continue
@@ -85,7 +92,7 @@ def help_demo_seed() -> int:
             public_point=public,
             neighbourhood=neighbourhood,
             categories=categories,
-            times=["weekday_evening", "weekend"],
+            times=times,
             languages=languages,
             max_distance_m=2000,
             capacity_per_month=2,
