@@ -167,7 +167,7 @@ def find(request):
     """From a missing thing to the map search near the typed address, already filtered."""
     if not policy.can_draw(request.user):
         return _not_worker(request)
-    form = FindForm(request.GET)
+    form = FindForm(request.GET or None)
     if form.is_valid():
         return redirect(
             selectors.search_url(
@@ -178,5 +178,5 @@ def find(request):
         request,
         "networkmap/find.html",
         {"find_form": form, "find_choices": list(Missing.choices)},
-        status=400,
+        status=400 if form.is_bound else 200,
     )

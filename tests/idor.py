@@ -432,6 +432,14 @@ def sweep_world() -> dict:
     factories.WorkerProfileFactory(user=factories.UserFactory(email="nog." + LONG_EMAIL))
     pending = _organisation(moderation_state="pending")
     invitation = factories.InvitationFactory(organisation=organisation, email="mo@example.org")
+    from networkmap import services as network_map_services
+
+    from .networkmap.helpers import FIVE_TIES, saved_map, ties
+
+    network_map = saved_map(by=users["worker"], pseudonym="Marie-Claire")
+    network_map_services.drawing_add(
+        network_map=network_map, ties=ties(FIVE_TIES[:3]), missing=["sunday"]
+    )
     return {
         "users": users,
         "neighbourhood": neighbourhood,
@@ -443,6 +451,7 @@ def sweep_world() -> dict:
         "referral": made,
         "pending": pending,
         "invitation": invitation,
+        "network_map": network_map,
     }
 
 
@@ -510,6 +519,10 @@ PAGES: list[Page] = [
     Page("referrals:create", "worker", query="?organisation={organisation.slug}"),
     Page("referrals:mine", "worker"),
     Page("referrals:detail", "worker", _of("referral")),
+    Page("networkmap:draw", "worker"),
+    Page("networkmap:mine", "worker"),
+    Page("networkmap:detail", "worker", _of("network_map")),
+    Page("networkmap:find", "worker"),
     Page("neighbourhelp:request-helpers", "resident", _of("request")),
     # a member's (an admin of the organisation)
     Page("accounts:dashboard", "member"),
@@ -569,8 +582,4 @@ NOT_YET_SWEPT: tuple[str, ...] = (
     "accounts:organisation-claim",
     "accounts:organisation-place",
     "accounts:organisation-register",
-    "networkmap:detail",
-    "networkmap:draw",
-    "networkmap:find",
-    "networkmap:mine",
 )

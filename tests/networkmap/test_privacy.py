@@ -227,6 +227,9 @@ def test_the_typed_address_goes_into_the_search_url_only(client):
 
 def test_the_search_needs_an_address_and_a_known_wish(client):
     client.force_login(worker())
+    response = client.get(reverse("networkmap:find"))  # the form on its own
+    assert response.status_code == 200
+    assert response.content.decode().count('name="missing"') == len(Missing.values)
     response = client.get(reverse("networkmap:find"), {"address": "", "missing": "peers"})
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
