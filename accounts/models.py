@@ -263,6 +263,10 @@ class OrganisationClaim(models.Model):
     def __str__(self):
         return f"{self.organisation} · {self.user}"
 
+    def get_absolute_url(self):
+        """The listing claimed: where an approved claimant finds the page they now keep."""
+        return self.organisation.get_absolute_url()
+
     @property
     def email_confirmed(self) -> bool:
         return self.email_confirmed_at is not None

@@ -49,6 +49,7 @@ def register() -> None:
         decided=joining.claim_decided,
         review_template="accounts/_claim_review.html",
         review_context=joining.claim_review_context,
+        decision_template="accounts/email/claim_decision",
     )
 
 

@@ -54,6 +54,8 @@ class ModeratedType:
     # page with the context review_context(item) returns (a claim's evidence, similar listings).
     review_template: str = ""
     review_context: Callable[[models.Model], dict] | None = None
+    # The e-mail telling the authors about a decision (prefix of _subject.txt/_message.txt).
+    decision_template: str = "moderation/email/decision"
 
     @property
     def key(self) -> str:
@@ -100,6 +102,7 @@ def register(
     decided: Callable[[models.Model, str, object], None] | None = None,
     review_template: str = "",
     review_context: Callable[[models.Model], dict] | None = None,
+    decision_template: str = "moderation/email/decision",
 ) -> ModeratedType:
     model._meta.get_field(state_field)  # fails early on a model without the field
     moderated = ModeratedType(
@@ -113,6 +116,7 @@ def register(
         decided=decided,
         review_template=review_template,
         review_context=review_context,
+        decision_template=decision_template,
     )
     _registry[model] = moderated
     return moderated

@@ -225,8 +225,8 @@ def decision_notify(*, audit_entry_id: int) -> int:
     }
     messages = [
         message_render(
-            template_prefix="moderation/email/decision",
-            context={**context, "author": author},
+            template_prefix=moderated.decision_template,
+            context={**context, "author": author, "target": target},
             recipient=author,
         )
         for author in moderated.authors(target)

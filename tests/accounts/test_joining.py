@@ -378,17 +378,28 @@ def test_the_moderator_approves_a_claim_and_the_claimant_becomes_admin(
     membership = Membership.objects.get(organisation=listing)
     assert (membership.user, membership.role) == (claimant, Membership.Role.ADMIN)
     assert [m.to for m in mailoutbox] == [["claimant@example.org"]]
+    assert "You now keep the page of Buurthuis De Sleep" in mailoutbox[0].subject
+    assert "you are now an administrator of Buurthuis De Sleep" in mailoutbox[0].body
+    assert "http://127.0.0.1:8000/organisaties/buurthuis-de-sleep/" in mailoutbox[0].body
     assert AuditEntry.objects.filter(object_id=claim.pk, action="approve").exists()
     client.force_login(claimant)
     assert client.get(reverse("accounts:organisation-edit", args=[listing.slug])).status_code == 200
 
 
-def test_a_refused_claim_needs_a_reason_and_makes_no_member(client, listing, moderator):
+def test_a_refused_claim_needs_a_reason_and_makes_no_member(
+    client, listing, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
     claim = joining.claim_create(user=UserFactory(), organisation=listing, role="Lid", note="x")
     client.force_login(moderator)
     decide = reverse("moderation:decide", args=["accounts.organisationclaim", claim.pk])
     assert client.post(decide, {"decision": "reject"}).status_code == 400
-    assert client.post(decide, {"decision": "reject", "reason": "Onbekend."}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(decide, {"decision": "reject", "reason": "Onbekend."})
+    assert response.status_code == 302
+    [mail] = mailoutbox
+    assert mail.subject.endswith("Your claim of Buurthuis De Sleep")
+    assert "did not approve your claim of Buurthuis De Sleep" in mail.body
+    assert "Onbekend." in mail.body
     claim.refresh_from_db()
     assert claim.moderation_state == ModerationState.REJECTED
     assert not Membership.objects.exists()
