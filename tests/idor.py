@@ -440,7 +440,24 @@ def sweep_world() -> dict:
     network_map_services.drawing_add(
         network_map=network_map, ties=ties(FIVE_TIES[:3]), missing=["sunday"]
     )
+    # A listing nobody keeps yet (the resident may claim it) and someone else's claim of it.
+    from accounts.joining import claim_create
+
+    claimable = factories.OrganisationFactory(
+        name="Vrijwilligersgroep Sint-Pietersnieuwstraat en de Heirnisbuurt",
+        website="https://www.een-heel-lange-domeinnaam-voor-een-buurtwerking.example.org/",
+    )
+    claim = claim_create(
+        user=factories.UserFactory(email="claim." + LONG_EMAIL),
+        organisation=claimable,
+        role="Secretaris van de vrijwilligersgroep",
+        email="secretariaat@een-heel-lange-domeinnaam-voor-een-buurtwerking.example.org",
+        enterprise_number="0123456749",
+        note="Ik hou de agenda van de groep bij.",
+    )
     return {
+        "claimable": claimable,
+        "claim": claim,
         "users": users,
         "neighbourhood": neighbourhood,
         "organisation": organisation,
@@ -509,6 +526,8 @@ PAGES: list[Page] = [
         lambda w: {"pk": w["offer"].pk, "token": w["offer"].renew_token},
     ),
     Page("referrals:companion", "resident", _of("referral")),
+    Page("accounts:organisation-register", "resident"),
+    Page("accounts:organisation-claim", "resident", _of("claimable", "slug")),
     Page(
         "moderation:report",
         "resident",
@@ -529,6 +548,7 @@ PAGES: list[Page] = [
     Page("accounts:organisation-edit", "member", _of("organisation", "slug")),
     Page("accounts:organisation-members", "member", _of("organisation", "slug")),
     Page("accounts:organisation-leave", "member", _of("organisation", "slug")),
+    Page("accounts:organisation-place", "member", _of("organisation", "slug")),
     Page("activities:dashboard", "member"),
     Page("activities:create", "member", _of("organisation", "slug")),
     Page("activities:edit", "member", _of("activity")),
@@ -543,6 +563,11 @@ PAGES: list[Page] = [
         "moderation:item",
         "moderator",
         lambda w: {"key": "buurt.organisation", "pk": w["pending"].pk},
+    ),
+    Page(
+        "moderation:item",
+        "moderator",
+        lambda w: {"key": "accounts.organisationclaim", "pk": w["claim"].pk},
     ),
     Page("accounts:worker-queue", "moderator"),
     Page("accounts:organisation-members", "moderator", _of("organisation", "slug")),
@@ -566,6 +591,7 @@ NOT_PAGES: dict[str, str] = {
     "account_set_password": "redirects to change password: every account has one",
     "account_confirm_login_code": "log-in by code is off: redirects to the log-in page",
     "referrals:follow-up-link": "the e-mail's one-click answer: records it and redirects",
+    "accounts:claim-email": "the claim e-mail's link: confirms the address and redirects",
     "^media/(?P<path>.*)$": "uploaded images",
     "hsds:organization-detail": "open data (HSDS JSON), not a page",
     "hsds:service-detail": "open data (HSDS JSON), not a page",
@@ -577,9 +603,4 @@ NOT_PAGES: dict[str, str] = {
 # Pages that landed while the sweep was written (session 6) and that PAGES does not open yet:
 # a debt, listed so that the guard stays on for every page added after them. Move each into
 # PAGES (with what sweep_world() must build for it) and empty this list.
-NOT_YET_SWEPT: tuple[str, ...] = (
-    "accounts:claim-email",
-    "accounts:organisation-claim",
-    "accounts:organisation-place",
-    "accounts:organisation-register",
-)
+NOT_YET_SWEPT: tuple[str, ...] = ()
