@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ListedFiltersOnly, ModelAdmin
 
-from .models import Invitation, Membership, User, WorkerProfile
+from .models import Invitation, Membership, OrganisationClaim, User, WorkerProfile
 
 
 class MembershipInline(admin.TabularInline):
@@ -55,6 +55,23 @@ class InvitationAdmin(ModelAdmin):
     search_fields = ["email", "organisation__name"]
     # Invitations are made on the organisation's members page, which sends the e-mail.
     readonly_fields = [f.name for f in Invitation._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(OrganisationClaim)
+class OrganisationClaimAdmin(ModelAdmin):
+    """To look claims up; they are decided in the moderation queue (/moderatie/), where
+    approving makes the claimant a member and everything is audited."""
+
+    list_display = ["organisation", "user", "role", "email_confirmed_at", "moderation_state"]
+    list_filter = ["moderation_state"]
+    search_fields = ["organisation__name", "user__email", "email"]
+    # Never the e-mail token: whoever reads the admin must not be able to confirm the address.
+    fields = readonly_fields = [
+        f.name for f in OrganisationClaim._meta.fields if f.name not in ("id", "email_token")
+    ]
 
     def has_add_permission(self, request):
         return False

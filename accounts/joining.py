@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from buurt.duplicates import website_key
 from buurt.models import GeocodeStatus, Organisation, Precision
+from buurt.querysets import public_organisations_q
 from buurt.selectors import DuplicateMatch, organisation_duplicates
 from core.mail import message_render, messages_send, site_url
 from core.moderation import ModerationState
@@ -64,18 +65,31 @@ def organisation_slug_new(name: str) -> str:
     return slug
 
 
-def registration_duplicates(*, organisation: Organisation) -> list[DuplicateMatch]:
-    """Public listings that look like the association about to be registered: offered as
-    "Is this yours?" with the claim path. Listings not public yet are left to the moderator,
-    who sees them with the submission (organisation_review_context)."""
-    return organisation_duplicates(
+def registration_duplicates(
+    *, organisation: Organisation, author: User
+) -> tuple[list[DuplicateMatch], set[int]]:
+    """Listings that look like the association about to be registered, and which of them the
+    author is already a member of. Public ones are offered as "Is this yours?" with the claim
+    path; the author's own (a registration still waiting, say) with where it stands. Other
+    listings that are not public are left to the moderator, who sees them with the submission
+    (organisation_review_context)."""
+    visible = Organisation.objects.filter(
+        public_organisations_q() | Q(memberships__user=author)
+    ).distinct()
+    matches = organisation_duplicates(
         name=organisation.name,
         postcode=organisation.postcode,
         point=organisation.point,
         enterprise_number=organisation.enterprise_number,
         website=organisation.website,
-        queryset=Organisation.objects.public(),
+        queryset=visible,
     )
+    own = set(
+        Membership.objects.filter(
+            user=author, organisation__in=[m.organisation for m in matches]
+        ).values_list("organisation_id", flat=True)
+    )
+    return matches, own
 
 
 @transaction.atomic

@@ -31,10 +31,12 @@ def organisation_register(request):
     form = OrganisationRegisterForm(
         request.POST or None, initial={"content_language": _interface_language()}
     )
-    duplicates = []
+    duplicates, own = [], set()
     if request.method == "POST" and form.is_valid():
         organisation = form.save(commit=False)
-        duplicates = joining.registration_duplicates(organisation=organisation)
+        duplicates, own = joining.registration_duplicates(
+            organisation=organisation, author=request.user
+        )
         if not duplicates or form.cleaned_data["not_a_duplicate"]:
             organisation = joining.organisation_register(
                 organisation=organisation,
@@ -50,7 +52,7 @@ def organisation_register(request):
     return render(
         request,
         "accounts/organisation_register.html",
-        {"form": form, "duplicates": duplicates},
+        {"form": form, "duplicates": duplicates, "own": own},
         status=400 if form.is_bound and not duplicates else 200,
     )
 

@@ -438,3 +438,37 @@ def test_a_claim_is_in_the_claimants_data_download_only(client, listing):
     ]
     client.force_login(UserFactory())
     assert json.loads(client.get(reverse("accounts:export")).content)["claims"] == []
+
+
+def test_the_admin_lists_claims_read_only_without_the_token(admin_client, listing):
+    claim = joining.claim_create(
+        user=UserFactory(), organisation=listing, role="Lid", email="an@desleep.be"
+    )
+    changelist = admin_client.get(reverse("admin:accounts_organisationclaim_changelist"))
+    assert changelist.status_code == 200
+    assert "Buurthuis De Sleep" in changelist.text
+    change = admin_client.get(reverse("admin:accounts_organisationclaim_change", args=[claim.pk]))
+    assert change.status_code == 200
+    assert claim.email_token not in change.text
+    assert 'name="moderation_state"' not in change.text  # decided in the moderation queue
+    assert admin_client.get(reverse("admin:accounts_organisationclaim_add")).status_code == 403
+
+
+def test_registering_the_same_again_points_to_the_own_waiting_listing(client):
+    person = UserFactory()
+    client.force_login(person)
+    assert client.post(REGISTER, registration()).status_code == 302
+    mine = Organisation.objects.get()
+    assert mine.moderation_state == ModerationState.PENDING
+
+    response = client.post(REGISTER, registration(name="De Sleep toneelgroep"))
+
+    assert response.status_code == 200
+    offer = page(response).find("section", **{"aria-labelledby": "duplicates-heading"})
+    links = [a.attrs["href"] for a in offer.find_all("a")]
+    assert links == [reverse("accounts:organisation-place", args=[mine.slug])]
+    assert Organisation.objects.count() == 1
+    # Someone else's waiting registration is never shown to another registrant.
+    client.force_login(UserFactory())
+    response = client.post(REGISTER, registration(name="De Sleep toneelgroep"))
+    assert response.status_code == 302
