@@ -95,6 +95,7 @@ def _request(
     target: str,
     headers: dict[str, str],
     timeout: float,
+    ca_certs: str | None,
 ) -> urllib3.BaseHTTPResponse:
     """One request to the checked `address`, with the host name for Host, SNI and the
     certificate check."""
@@ -106,7 +107,13 @@ def _request(
     pool: urllib3.HTTPConnectionPool
     if scheme == "https":
         pool = urllib3.HTTPSConnectionPool(
-            str(address), port, server_hostname=host, assert_hostname=host, **pool_kwargs
+            str(address),
+            port,
+            server_hostname=host,
+            assert_hostname=host,
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=ca_certs,
+            **pool_kwargs,
         )
     else:
         pool = urllib3.HTTPConnectionPool(str(address), port, **pool_kwargs)
@@ -139,10 +146,12 @@ def fetch(
     address_allowed: Callable[[Address], bool] | None = None,
     accept: str = "*/*",
     extra_headers: dict[str, str] | None = None,
+    ca_certs: str | None = None,
 ) -> Fetched:
     """GET `url` safely (see the module docstring). `timeout` (seconds) bounds the connection,
     each read and the whole download; a body over `max_bytes` is refused. `address_allowed`
-    replaces the public-address rule (tests: one local server and nothing else)."""
+    replaces the public-address rule (tests: one local server and nothing else); `ca_certs`
+    the system's certificate authorities (tests: their own)."""
     deadline = time.monotonic() + timeout
     headers = {"User-Agent": USER_AGENT, "Accept": accept, **(extra_headers or {})}
     if etag:
@@ -155,7 +164,7 @@ def fetch(
         )
         parts = urlsplit(url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        response = _request(scheme, host, port, address, target, headers, timeout)
+        response = _request(scheme, host, port, address, target, headers, timeout, ca_certs)
         try:
             if response.status in (301, 302, 303, 307, 308):
                 location = response.headers.get("Location")

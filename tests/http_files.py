@@ -6,6 +6,7 @@ matches; a path may redirect; every request is recorded (path and headers)."""
 from __future__ import annotations
 
 import hashlib
+import ssl
 import threading
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -25,7 +26,9 @@ class File:
 
 
 class HttpFiles:
-    def __init__(self):
+    def __init__(self, *, tls: tuple[str, str] | None = None):
+        """`tls`: (certificate, key) files to answer over HTTPS."""
+        self.scheme = "https" if tls else "http"
         self.files: dict[str, File] = {}
         self.redirects: dict[str, str] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
@@ -72,13 +75,17 @@ class HttpFiles:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), daemon=True
         )
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"{self.scheme}://127.0.0.1:{self.port}{path}"
 
     def __enter__(self) -> HttpFiles:
         self._thread.start()

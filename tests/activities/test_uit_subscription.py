@@ -101,3 +101,25 @@ def test_command_with_uit(uit):
     subscription = CalendarSubscription.objects.get(organisation=organisation)
     assert subscription.source == ORGANIZER
     assert subscription.activities.filter(status="published").count() == 3
+
+
+def test_an_organiser_with_more_events_than_a_page(uit):
+    concert = EVENTS["member"][0]
+    events = []
+    for n in range(60):
+        event = copy.deepcopy(concert)
+        event["@id"] = f"https://io.uitdatabank.be/event/page-test-{n:03d}"
+        event["name"] = {"nl": f"Concert {n}"}
+        events.append(event)
+    del uit.files["/events/"]
+    for start in (0, 50):
+        data = copy.deepcopy(EVENTS)
+        data["member"], data["totalItems"] = events[start : start + 50], len(events)
+        path = f"/events/?organizerId={ORGANIZER}&embed=true&start={start}&limit=50"
+        uit.files[path] = File(json.dumps(data).encode(), "application/ld+json")
+    subscription = subscriptions.subscription_subscribe(
+        organisation=OrganisationFactory(), source=ORGANIZER, kind=CalendarSubscription.Kind.UIT
+    )
+    report = subscriptions.subscription_sync(subscription=subscription)
+    assert (report.error, report.created) == ("", 60)
+    assert [parse_qs(urlsplit(path).query)["start"] for path, _h in uit.requests] == [["0"], ["50"]]

@@ -100,3 +100,39 @@ def test_subscription_to_a_private_address_says_why(server, settings):
     assert report.error == "private_address"
     assert "private or local network" in subscriptions.error_message(subscription)
     assert server.requests == []
+
+
+@pytest.fixture
+def certificate(tmp_path):
+    """A self-signed certificate for the name "localhost" (not for 127.0.0.1)."""
+    import subprocess
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+            "-keyout", str(key), "-out", str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return str(cert), str(key)
+
+
+def test_https_is_read_from_the_checked_address_with_the_name_verified(certificate):
+    cert, _key = certificate
+    with HttpFiles(tls=certificate) as server:
+        server.files["/feed.ics"] = File(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+        url = f"https://localhost:{server.port}/feed.ics"
+        # The connection goes to the address localhost resolved to; TLS checks the name.
+        fetched = fetch.fetch(url, allow_private=True, ca_certs=cert)
+        assert (fetched.status, fetched.body[:15]) == (200, b"BEGIN:VCALENDAR")
+        assert server.requests[-1][1]["host"] == f"localhost:{server.port}"
+        # The same server under a name its certificate does not carry is refused.
+        with pytest.raises(fetch.FetchError) as error:
+            fetch.fetch(server.url("/feed.ics"), allow_private=True, ca_certs=cert)
+        assert error.value.code == "connection"
+        # And a certificate nobody vouches for is refused.
+        with pytest.raises(fetch.FetchError):
+            fetch.fetch(url, allow_private=True)
