@@ -22,6 +22,7 @@ from maps.search.forms import (
     MAX_VALUES,
     SearchForm,
     StrictBooleanField,
+    not_applied_filters,
 )
 
 from .serializers import ErrorSerializer, NotFoundSerializer
@@ -152,13 +153,11 @@ def filters_text() -> str:
     """Which filters each kind of result ignores, and why, for the operations' descriptions
     (from the registered sources, when the schema is built)."""
     lines = []
-    for source in sources():
-        ignored = [name for name in FILTER_LABELS if name != "kind" and name not in source.filters]
-        if ignored:
-            names = ", ".join(f"`{name}`" for name in ignored)
-            with translation.override("en"):  # the schema is in English
-                note = str(source.unfiltered_note)
-            lines.append(f"- `{source.key}`: {names}. {note}")
+    for source, ignored in not_applied_filters():
+        names = ", ".join(f"`{name}`" for name in ignored)
+        with translation.override("en"):  # the schema is in English
+            note = str(source.unfiltered_note)
+        lines.append(f"- `{source.key}`: {names}. {note}")
     if not lines:
         return ""
     return (

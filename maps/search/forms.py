@@ -26,7 +26,7 @@ from buurt.search.params import (
     SearchParams,
     When,
 )
-from buurt.search.registry import category_choices, kind_choices
+from buurt.search.registry import SearchSource, category_choices, kind_choices, sources
 
 CUSTOM_RADIUS = "custom"
 
@@ -356,4 +356,17 @@ def form_choices() -> dict:
         "language": _language_choices(),
         "age": AgeGroup.choices,
         "model": NetworkModel.Code.choices,
+        "not_applied": not_applied_filters(),
     }
+
+
+def not_applied_filters() -> list[tuple[SearchSource, tuple[str, ...]]]:
+    """Each kind of result (its SearchSource) that some filters do not narrow, with their
+    names (SearchSource.filters): the form and the API's description say so."""
+    names = [name for name in FILTER_LABELS if name != "kind"]
+    found = []
+    for source in sources():
+        ignored = tuple(name for name in names if name not in source.filters)
+        if ignored:
+            found.append((source, ignored))
+    return found

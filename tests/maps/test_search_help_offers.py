@@ -160,3 +160,17 @@ def test_the_api_schema_says_which_filters_each_kind_ignores(client):
     assert parameters["when"].endswith("Does not narrow: `organisations`, `help_offers`.")
     assert "Does not narrow" not in parameters["model"]
     assert "Does not narrow" not in parameters["language"]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("nl", "Niet toegepast op buren die helpen: “Wanneer”, “Toegankelijkheid”"),
+        ("en", "Not applied to neighbours who help: “When”, “Accessibility”"),
+    ],
+)
+def test_the_form_says_which_filters_do_not_apply_before_a_search(client, language, expected):
+    page = parse(client.get(reverse("maps:search"), HTTP_ACCEPT_LANGUAGE=language).content)
+    hints = [p.text for p in page.find_all("p", cls="filters-not-applied-hint")]
+    assert any(hint.startswith(expected) for hint in hints)
+    assert len(hints) == 2  # associations (dates) and neighbours; activities take them all
