@@ -143,7 +143,7 @@ def hsds_filter(query, *, places: bool = False) -> selectors.HsdsFilter:
     postcode, near = "", None
     if places:
         postcode = query.get("postcode", "").strip().upper()
-        if len(postcode) > 10:
+        if len(postcode) > 10 or "\x00" in postcode:
             errors["postcode"] = _("This is not a postcode.")
             postcode = ""
         near = _proximity(query, postcode, errors)

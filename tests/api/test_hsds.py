@@ -583,6 +583,40 @@ def test_bad_parameters_are_a_clear_400(client, listings, path, query, parameter
     assert parameter in body["detail"]
 
 
+NASTY = ["", " ", "\x00", "%", "ü" * 300, "-1", "0", "1e309", "inf", "nan", "99999999999999999999"]
+
+
+@pytest.mark.parametrize(
+    "path", ["services", "service_at_locations", "organizations", "taxonomies", "taxonomy_terms"]
+)
+def test_no_value_of_any_parameter_breaks_a_list(client, listings, path):
+    """Every parameter with odd values (NUL, overflow, not a number, long text): a 200 or a
+    400 that names it, never a 500."""
+    names = [
+        "search",
+        "page",
+        "per_page",
+        "format",
+        "taxonomy_term_id",
+        "taxonomy_id",
+        "organization_id",
+        "modified_after",
+        "postcode",
+        "proximity",
+        "parent_id",
+        "top_only",
+    ]
+    for name in names:
+        for value in NASTY:
+            query = {name: value}
+            if name == "proximity":
+                query["postcode"] = "9000"
+            answer = _get(client, path, **query)
+            assert answer.status_code in (200, 400), (name, value, answer.status_code)
+            if answer.status_code == 400:
+                assert set(answer.json()["errors"]) <= {name, "postcode"}, (name, value)
+
+
 def test_the_reasons_speak_the_readers_language(client, listings):
     french = client.get(
         ROOT + "services", {"modified_after": "hier"}, HTTP_ACCEPT_LANGUAGE="fr"
@@ -650,6 +684,8 @@ def test_the_endpoints_are_in_our_openapi_document(client):
         "postcode",
         "proximity",
     }
+    for path in operations:  # throttled like the rest of the API
+        assert "429" in served["paths"][path]["get"]["responses"], path
     assert parameters["per_page"]["maximum"] == 100
     assert parameters["proximity"]["maximum"] == 10_000
     assert set(places["responses"]["200"]["content"]) == {
