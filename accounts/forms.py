@@ -11,14 +11,55 @@ from spatial.widgets import LocalOSMWidget
 from .joining import email_fits_website
 from .models import Membership, OrganisationClaim, WorkerProfile
 
+PHONE_DIGITS = 8  # the shortest Belgian or Dutch number with its area code: 09 123 45 67
+
 
 class WorkerRequestForm(forms.Form):
+    """What a moderator needs to decide: where the person works (from the list, or by name),
+    a work e-mail address (confirmed by a link sent to it) and a phone number to check."""
+
     profession = forms.ChoiceField(label=_("Profession"), choices=WorkerProfile.Profession.choices)
     employer = forms.ModelChoiceField(
         label=_("Employer organisation"),
         queryset=Organisation.objects.public(),
-        help_text=_("Is your employer not listed? Ask a moderator to add it first."),
+        required=False,
+        empty_label=_("— not in the list —"),
     )
+    employer_name = forms.CharField(
+        label=_("Employer, if not in the list"),
+        max_length=200,
+        required=False,
+        help_text=_("The name and town, for example: OCMW Gent, Sociale dienst."),
+    )
+    work_email = forms.EmailField(
+        label=_("Work e-mail address"),
+        help_text=_("We send a link to this address: open it to confirm it is yours."),
+    )
+    phone = forms.CharField(
+        label=_("Phone number for a check"),
+        max_length=40,
+        help_text=_("A moderator may call your employer or you at this number, e.g. 09 266 35 00."),
+    )
+
+    def clean_phone(self) -> str:
+        phone = " ".join(self.cleaned_data["phone"].split())
+        digits = sum(c.isdigit() for c in phone)
+        if digits < PHONE_DIGITS or any(not (c.isdigit() or c in " +()./-") for c in phone):
+            raise forms.ValidationError(
+                _("Give a phone number with its area code, for example 09 266 35 00.")
+            )
+        return phone
+
+    def clean(self):
+        data = super().clean()
+        data["employer_name"] = (data.get("employer_name") or "").strip()
+        if data.get("employer") is None and not data["employer_name"]:
+            self.add_error(
+                "employer_name", _("Choose your employer from the list, or type its name.")
+            )
+        elif data.get("employer") is not None:
+            data["employer_name"] = ""
+        return data
 
 
 class InvitationForm(forms.Form):

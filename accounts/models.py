@@ -107,7 +107,18 @@ class WorkerProfile(models.Model):
         verbose_name=_("employer"),
         on_delete=models.PROTECT,
         related_name="workers",
+        null=True,
+        blank=True,
     )
+    # What a moderator needs to decide: an employer not on the map by name, a work address
+    # confirmed by a link sent to it, a phone number to call for a check.
+    employer_name = models.CharField(_("employer (not in the list)"), max_length=200, blank=True)
+    work_email = models.EmailField(_("work e-mail address"), blank=True)
+    work_email_token = models.CharField(_("token"), max_length=64, blank=True, editable=False)
+    work_email_confirmed_at = models.DateTimeField(
+        _("work e-mail address confirmed on"), null=True, blank=True
+    )
+    phone = models.CharField(_("phone number for a check"), max_length=40, blank=True)
     verified_at = models.DateTimeField(_("verified on"), null=True, blank=True)
     verified_by = models.ForeignKey(
         User,
@@ -123,11 +134,20 @@ class WorkerProfile(models.Model):
         verbose_name_plural = _("worker profiles")
 
     def __str__(self):
-        return f"{self.user} ({self.get_profession_display()}, {self.employer})"
+        return f"{self.user} ({self.get_profession_display()}, {self.employer_label})"
 
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def employer_label(self) -> str:
+        """The employer's name, from the list or as typed."""
+        return self.employer.name if self.employer_id else self.employer_name
+
+    @property
+    def work_email_confirmed(self) -> bool:
+        return self.work_email_confirmed_at is not None
 
 
 class InvitationQuerySet(models.QuerySet):

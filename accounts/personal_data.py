@@ -108,7 +108,10 @@ def export_worker_profile(user: User) -> dict | None:
         return None
     return {
         "profession": profile.profession,
-        "employer": profile.employer.name,
+        "employer": profile.employer_label,
+        "work_email": profile.work_email,
+        "work_email_confirmed_at": _iso(profile.work_email_confirmed_at),
+        "phone": profile.phone,
         "verified_at": _iso(profile.verified_at),
     }
 

@@ -24,6 +24,7 @@ from buurt.models import Organisation
 from buurt.services import organisation_save
 from core.mail import message_render, messages_send, site_url
 from core.tasks import enqueue_on_commit
+from core.tokens import new_token
 
 from . import personal_data, policy
 from .models import Invitation, Membership, User, WorkerProfile
@@ -234,18 +235,92 @@ def organisations_needing_successor(user: User):
 
 
 @transaction.atomic
-def worker_request(*, user: User, profession: str, employer: Organisation) -> WorkerProfile:
-    """Ask to be a worker. Changing profession or employer asks for verification again."""
+def worker_request(
+    *,
+    user: User,
+    profession: str,
+    employer: Organisation | None,
+    employer_name: str = "",
+    work_email: str = "",
+    phone: str = "",
+    language: str = "nl",
+) -> WorkerProfile:
+    """Ask to be a worker. Changing profession, employer or work address asks for verification
+    again; a new work address gets a confirmation link (sent after the commit, in `language`)."""
     profile = WorkerProfile.objects.filter(user=user).first() or WorkerProfile(user=user)
-    changed = profile.pk is None or (profile.profession, profile.employer_id) != (
-        profession,
-        employer.pk,
+    work_email = work_email.strip().lower()
+    employer_name = "" if employer is not None else employer_name.strip()
+    if employer is None and not employer_name:
+        raise ValidationError(
+            {"employer_name": _("Choose your employer from the list, or type its name.")}
+        )
+    new_address = work_email != profile.work_email
+    changed = (
+        profile.pk is None
+        or new_address
+        or (profile.profession, profile.employer_id, profile.employer_name)
+        != (profession, employer.pk if employer else None, employer_name)
     )
-    profile.profession, profile.employer = profession, employer
+    profile.profession, profile.employer, profile.employer_name = (
+        profession,
+        employer,
+        employer_name,
+    )
+    profile.phone = phone
+    if new_address:
+        profile.work_email = work_email
+        profile.work_email_token = new_token() if work_email else ""
+        profile.work_email_confirmed_at = None
     if changed:
         profile.verified_at, profile.verified_by = None, None
     profile.full_clean()
     profile.save()
+    if new_address and work_email:
+        from .tasks import worker_email_task
+
+        enqueue_on_commit(worker_email_task, profile.pk, language)
+    return profile
+
+
+def worker_email_url(profile: WorkerProfile) -> str:
+    return site_url(reverse("accounts:worker-email", args=[profile.pk, profile.work_email_token]))
+
+
+def worker_email_send(*, profile_id: int, language: str) -> bool:
+    """Send the confirmation link to the work e-mail address (called by the task)."""
+    profile = (
+        WorkerProfile.objects.filter(pk=profile_id, work_email_confirmed_at__isnull=True)
+        .exclude(work_email="")
+        .first()
+    )
+    if profile is None:
+        return False
+    message = message_render(
+        template_prefix="accounts/email/worker_email_confirm",
+        context={"profile": profile, "url": worker_email_url(profile)},
+        recipient=profile.work_email,
+        language=language,
+    )
+    messages_send([message])
+    return True
+
+
+@transaction.atomic
+def worker_email_confirm(*, profile_id: int, token: str, user: User) -> WorkerProfile:
+    """The worker opened the link sent to the work address, in their own session: a link
+    scanner (no session) or someone else (no token) confirms nothing; again changes nothing.
+    Raises WorkerProfile.DoesNotExist for a wrong link."""
+    profile = (
+        WorkerProfile.objects.select_for_update()
+        .filter(pk=profile_id, user=user)
+        .exclude(work_email_token="")
+        .first()
+    )
+    if profile is None or not secrets.compare_digest(profile.work_email_token, token):
+        raise WorkerProfile.DoesNotExist
+    if profile.work_email_confirmed_at is None:
+        profile.work_email_confirmed_at = timezone.now()
+        profile.save(update_fields=["work_email_confirmed_at"])
     return profile
 
 

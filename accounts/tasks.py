@@ -28,3 +28,8 @@ def claim_email_task(claim_id: int, language: str):
     from . import joining
 
     joining.claim_email_send(claim_id=claim_id, language=language)
+
+
+@shared_task(**MAIL_RETRY)
+def worker_email_task(profile_id: int, language: str):
+    services.worker_email_send(profile_id=profile_id, language=language)

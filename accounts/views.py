@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from buurt.forms import OrganisationEditForm
 
@@ -28,7 +28,7 @@ from .forms import (
     MembershipRoleForm,
     WorkerRequestForm,
 )
-from .models import Invitation, Membership
+from .models import Invitation, Membership, WorkerProfile
 
 
 def _error_messages(request, error: ValidationError) -> None:
@@ -66,13 +66,42 @@ def dashboard(request):
 @require_http_methods(["GET", "POST"])
 def worker_request(request):
     profile = selectors.worker_profile_of(user=request.user)
-    initial = {"profession": profile.profession, "employer": profile.employer} if profile else {}
+    initial = {}
+    if profile:
+        initial = {
+            field: getattr(profile, field)
+            for field in ("profession", "employer", "employer_name", "work_email", "phone")
+        }
     form = WorkerRequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.worker_request(user=request.user, **form.cleaned_data)
-        messages.success(request, _("Thank you. A moderator will verify your request."))
+        services.worker_request(
+            user=request.user, language=translation.get_language(), **form.cleaned_data
+        )
+        messages.success(
+            request,
+            _(
+                "Thank you. Open the link we sent to your work e-mail address; a moderator "
+                "will then verify your request."
+            ),
+        )
         return redirect("accounts:dashboard")
     return render(request, "accounts/worker_request.html", {"form": form, "profile": profile})
+
+
+@login_required
+@require_GET
+def worker_email(request, pk, token):
+    """The link e-mailed to the work address: needs the token and the worker's own session."""
+    try:
+        profile = services.worker_email_confirm(profile_id=pk, token=token, user=request.user)
+    except WorkerProfile.DoesNotExist as exc:
+        raise Http404 from exc
+    messages.success(
+        request,
+        _("Thank you: %(email)s is confirmed as your work e-mail address.")
+        % {"email": profile.work_email},
+    )
+    return redirect("accounts:dashboard")
 
 
 # --- Moderators: worker verification -----------------------------------------------------------

@@ -81,6 +81,14 @@ def _worker_profile() -> dict:
     return {"pk": factories.WorkerProfileFactory().pk}
 
 
+def _worker_email_token() -> dict:
+    """The right link to confirm a work address, opened in someone else's session."""
+    profile = factories.WorkerProfileFactory(
+        work_email="werk@ocmw.example.org", work_email_token="juist-token-van-de-link"
+    )
+    return {"pk": profile.pk, "token": profile.work_email_token}
+
+
 def _moderated_organisation(**kwargs) -> dict:
     return {"key": "buurt.organisation", "pk": _organisation(**kwargs).pk}
 
@@ -270,6 +278,7 @@ CASES: list[Case] = [
     # A token link held by the wrong account: it exists, is refused, and changes nothing.
     Case("accounts:invitation", _invitation_token, stranger=403),
     Case("accounts:worker-decide", _worker_profile, ("post",), data={"decision": "verify"}),
+    Case("accounts:worker-email", _worker_email_token, ("get",)),
     # moderation: pages that exist for moderators only; reports only of what one can see
     Case("moderation:item", _moderated_organisation, ("get",), anonymous=404),
     Case(
@@ -429,7 +438,13 @@ def sweep_world() -> dict:
         today=timezone.localdate() + datetime.timedelta(weeks=2, days=1)
     )
     # Waiting for a moderator: a worker with a long e-mail address, a draft organisation.
-    factories.WorkerProfileFactory(user=factories.UserFactory(email="nog." + LONG_EMAIL))
+    factories.WorkerProfileFactory(
+        user=factories.UserFactory(email="nog." + LONG_EMAIL),
+        employer=None,
+        employer_name="Centrum Algemeen Welzijnswerk Oost-Vlaanderen, onthaal Gent-Centrum",
+        work_email="werk." + LONG_EMAIL,
+        phone="+32 9 266 35 00",
+    )
     pending = _organisation(moderation_state="pending")
     invitation = factories.InvitationFactory(organisation=organisation, email="mo@example.org")
     from networkmap import services as network_map_services
@@ -592,6 +607,7 @@ NOT_PAGES: dict[str, str] = {
     "account_confirm_login_code": "log-in by code is off: redirects to the log-in page",
     "referrals:follow-up-link": "the e-mail's one-click answer: records it and redirects",
     "accounts:claim-email": "the claim e-mail's link: confirms the address and redirects",
+    "accounts:worker-email": "the e-mailed link: confirms the work address and redirects",
     "^media/(?P<path>.*)$": "uploaded images",
     "hsds:organization-detail": "open data (HSDS JSON), not a page",
     "hsds:service-detail": "open data (HSDS JSON), not a page",

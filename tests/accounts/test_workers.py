@@ -23,7 +23,13 @@ def test_request_then_moderator_verifies(
     user = UserFactory(email="maatschappelijk@example.org")
     client.force_login(user)
     response = client.post(
-        reverse("accounts:worker-request"), {"profession": "ocmw", "employer": ocmw.pk}
+        reverse("accounts:worker-request"),
+        {
+            "profession": "ocmw",
+            "employer": ocmw.pk,
+            "work_email": "an@ocmw.gent.example.org",
+            "phone": "09 266 35 00",
+        },
     )
     assert response.status_code == 302
     profile = WorkerProfile.objects.get(user=user)
