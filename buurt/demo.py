@@ -36,6 +36,7 @@ MUNICIPALITY_NAME = "Gent"
 MUNICIPALITY_CODE = "44021"
 NEIGHBOURHOOD_CODE_PREFIX = "demo-"
 SCALE_SLUG_PREFIX = "demo-scale-"
+DEMO_POPULATION_SOURCE = "buurt/data/gent_postcodes.csv (demo_population): invented demo figures"
 SCALE_BATCH_SIZE = 5_000
 # Metres: synthetic organisations cluster around the postcode centroids like real ones do
 # around village centres, yet still reach most of the area.
@@ -63,6 +64,7 @@ class Postcode:
     code: str
     name: str
     centroid: Point  # EPSG:4326
+    demo_population: int  # invented, plausible; see buurt/data/README.md
 
 
 @dataclass
@@ -90,6 +92,7 @@ def gent_postcodes() -> tuple[Postcode, ...]:
                 code=row["postcode"],
                 name=row["name"],
                 centroid=spatial.make_point(lat=row["lat"], lon=row["lon"]),
+                demo_population=int(row["demo_population"]),
             )
             for row in csv.DictReader(file)
         )
@@ -125,6 +128,9 @@ def demo_seed(*, progress: bool = False) -> SeedResult:
             municipality_code=MUNICIPALITY_CODE,
             boundary=cell,
             is_approximate=True,
+            population=postcode.demo_population,
+            population_source=DEMO_POPULATION_SOURCE,
+            population_is_demo=True,
         )
         if created:
             result.neighbourhoods_created += 1

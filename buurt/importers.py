@@ -130,11 +130,14 @@ def neighbourhoods_import(
     )
     features = progress(source_layer, result.feature_count) if progress else source_layer
     seen: dict[str, int] = {}
+    source = f"{Path(path).name} ({fields['population']})" if fields["population"] else ""
     with transaction.atomic():
         for number, feature in enumerate(features, start=1):
             code = _text(feature.get(fields["code"]))
             try:
-                created = _import_feature(feature, code=code, fields=fields, srs=srs, seen=seen)
+                created = _import_feature(
+                    feature, code=code, fields=fields, srs=srs, seen=seen, source=source
+                )
             except _Skip as skip:
                 result.skipped.append(SkippedFeature(number=number, code=code, reason=str(skip)))
                 continue
@@ -154,7 +157,7 @@ class _Skip(Exception):
     """This feature cannot be imported; the message says why."""
 
 
-def _import_feature(feature, *, code, fields, srs, seen) -> bool:
+def _import_feature(feature, *, code, fields, srs, seen, source) -> bool:
     """Create or update the neighbourhood of one feature; True when created. Raises _Skip."""
     if not code:
         raise _Skip(_("no code"))
@@ -168,6 +171,16 @@ def _import_feature(feature, *, code, fields, srs, seen) -> bool:
     geometry.srs = srs
     municipality_code = _text(feature.get(fields["municipality_code"]))
     municipality_name = _optional(feature, fields["municipality_name"], _text)
+    # Without a population column, a figure imported before (buurt_import_population) stays.
+    population = (
+        {
+            "population": _population(feature.get(fields["population"])),
+            "population_source": source,
+            "population_is_demo": False,
+        }
+        if fields["population"]
+        else {}
+    )
     try:
         _neighbourhood, created = neighbourhood_upsert(
             code=code,
@@ -175,7 +188,7 @@ def _import_feature(feature, *, code, fields, srs, seen) -> bool:
             municipality_code=municipality_code,
             # Without a municipality name the code still tells municipalities apart.
             municipality_name=municipality_name or municipality_code,
-            population=_optional(feature, fields["population"], _population),
+            **population,
             boundary=spatial.to_wgs84_multipolygon(geometry),
             is_approximate=False,
         )

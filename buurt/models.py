@@ -25,6 +25,17 @@ class Neighbourhood(models.Model):
     )
     boundary = models.MultiPolygonField(_("boundary"), srid=4326)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_source = models.CharField(
+        _("source of the population"),
+        max_length=300,
+        blank=True,
+        help_text=_("Which file and column the number of inhabitants comes from, and when."),
+    )
+    population_is_demo = models.BooleanField(
+        _("demo population"),
+        default=False,
+        help_text=_("An invented, plausible number of inhabitants for the demo."),
+    )
     is_approximate = models.BooleanField(
         _("approximate boundary"),
         default=False,

@@ -149,3 +149,22 @@ def organisations_relocate() -> int:
             organisation.save(update_fields=["neighbourhood"])
             changed += 1
     return changed
+
+
+@transaction.atomic
+def neighbourhoods_population_update(*, figures: dict[str, int], source: str) -> int:
+    """Set the population of the neighbourhoods with these codes, with where it comes from.
+
+    Official figures replace demo ones. Returns how many neighbourhoods were written.
+    """
+    neighbourhoods = list(Neighbourhood.objects.filter(code__in=figures))
+    for neighbourhood in neighbourhoods:
+        neighbourhood.population = figures[neighbourhood.code]
+        neighbourhood.population_source = source
+        neighbourhood.population_is_demo = False
+    Neighbourhood.objects.bulk_update(
+        neighbourhoods,
+        ["population", "population_source", "population_is_demo"],
+        batch_size=500,
+    )
+    return len(neighbourhoods)
