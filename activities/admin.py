@@ -5,7 +5,7 @@ from core.admin import ModelAdmin
 from spatial.admin import GeoModelAdmin
 
 from .forms import FIT_FIELDS
-from .models import Activity, Occurrence, Registration
+from .models import Activity, CalendarSubscription, Occurrence, Registration
 
 
 class OccurrenceInline(admin.TabularInline):
@@ -74,7 +74,9 @@ class ActivityAdmin(GeoModelAdmin):
             _("Moderation"),
             {"fields": ["status", "cancel_notice", "moderation_state", "uit_id", "is_demo"]},
         ),
+        (_("Imported from a calendar"), {"fields": ["subscription", "feed_key"]}),
     ]
+    readonly_fields = ("subscription", "feed_key")
 
 
 @admin.register(Registration)
@@ -82,3 +84,22 @@ class RegistrationAdmin(ModelAdmin):
     list_display = ("name", "occurrence", "status", "created_at")
     list_filter = ("status",)
     raw_id_fields = ("occurrence", "user")
+
+
+@admin.register(CalendarSubscription)
+class CalendarSubscriptionAdmin(ModelAdmin):
+    """Who reads which calendar, and whether the last reading failed."""
+
+    list_display = ("organisation", "kind", "source", "publish", "synced_at", "error_code")
+    list_filter = ("kind", "error_code")
+    search_fields = ("organisation__name", "source")
+    raw_id_fields = ("organisation", "created_by")
+    readonly_fields = (
+        "etag",
+        "last_modified",
+        "synced_at",
+        "succeeded_at",
+        "error_code",
+        "error_detail",
+        "last_report",
+    )

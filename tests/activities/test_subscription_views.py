@@ -72,3 +72,25 @@ def test_dutch_and_french_pages(client, server):
     fr = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Een agenda toevoegen" in nl
     assert "Ajouter un agenda" in fr
+
+
+def test_the_admin_lists_subscriptions_and_shows_where_an_activity_came_from(client, server):
+    from django.contrib.auth import get_user_model
+
+    from activities import subscriptions
+
+    subscription = subscriptions.subscription_subscribe(
+        organisation=MembershipFactory().organisation, source=server.url("/nextcloud.ics")
+    )
+    subscriptions.subscription_sync(subscription=subscription)
+    imported = subscription.activities.first()
+    admin = get_user_model().objects.create_superuser(email="beheer@example.org", password="x")
+    client.force_login(admin)
+    listing = client.get(reverse("admin:activities_calendarsubscription_changelist"))
+    assert server.url("/nextcloud.ics") in listing.content.decode()
+    page = client.get(
+        reverse("admin:activities_calendarsubscription_change", args=[subscription.pk])
+    )
+    assert page.status_code == 200
+    activity_page = client.get(reverse("admin:activities_activity_change", args=[imported.pk]))
+    assert imported.feed_key in activity_page.content.decode()
