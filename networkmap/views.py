@@ -54,7 +54,8 @@ def _editor(request, *, network_map: NetworkMap | None, start: dict):
         data, saving = start, False
     formset = TieFormSet(data, prefix=TIE_PREFIX)
     missing_form = MissingForm(data)
-    save_form = SaveForm(data if saving else None, first_save=first_save)
+    # Bound on every post, so that a pseudonym typed before "Add a tie" stays; checked on save.
+    save_form = SaveForm(data if request.method == "POST" else None, first_save=first_save)
     formset.is_valid()
     ties = formset.ties()
     missing = missing_form.cleaned_data.get("missing", []) if missing_form.is_valid() else []

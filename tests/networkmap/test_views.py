@@ -294,3 +294,12 @@ def test_bad_dates_to_compare_fall_back_to_the_last_two(client, signed_in_worker
     assert response.status_code == 200
     changes = response.context["changes"]
     assert [changes.before.network_map_id, changes.after.network_map_id] == [network_map.pk] * 2
+
+
+def test_what_was_typed_to_save_stays_while_drawing(client, signed_in_worker):
+    response = client.post(URL, form_data(action="add", pseudonym="Jan", consent="on"))
+    form = response.context["save_form"]
+    assert form["pseudonym"].value() == "Jan"
+    assert form["consent"].value() is True
+    assert "Save the map only when the person agrees." not in response.content.decode()
+    assert NetworkMap.objects.count() == 0
