@@ -6,7 +6,7 @@ plus an organisation (slug) and a neighbourhood (code). What an embed promises:
 - it may be framed: CSP frame-ancestors from EMBED_FRAME_ANCESTORS (default any site), and no
   X-Frame-Options; every other page keeps DENY;
 - no cookies: no session, no CSRF token, no language cookie (the language comes from ?lang=
-  or the visitor's Accept-Language), and any cookie a middleware would add is dropped;
+  or the visitor's Accept-Language); a cookie set on the view's response is dropped;
 - no third-party requests but the tile server (the vendored Leaflet of spatial.leaflet);
 - links open the full page in a new tab (target=_blank rel=noopener).
 """
