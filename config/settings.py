@@ -7,6 +7,7 @@ and Celery tasks run eagerly. Production sets DATABASE_URL (PostGIS) and CELERY_
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "neighbourhelp",
     "referrals",
     "networkmap",
+    "regie",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +149,11 @@ CELERY_TIMEZONE = "Europe/Brussels"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE: dict = {
+    # Buurtzorgregie: every neighbourhood's figures and reach, kept as a monthly snapshot.
+    "regie-snapshot": {
+        "task": "regie.tasks.snapshot_take_task",
+        "schedule": crontab(day_of_month="1", hour="3", minute="30"),
+    },
     "accounts-retention": {
         "task": "accounts.tasks.personal_data_retention_task",
         "schedule": 24 * 60 * 60,  # daily

@@ -10,7 +10,7 @@ from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership, User, WorkerProfile
-from buurt.models import Neighbourhood, Organisation
+from buurt.models import Address, Neighbourhood, Organisation, Street
 from core.moderation import ModerationState
 from neighbourhelp.models import HelpMatch, HelpOffer, HelpRequest
 from neighbourhelp.services import OFFER_LIFETIME, REQUEST_LIFETIME, public_point_for
@@ -50,6 +50,35 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     city = "Gent"
     point = factory.LazyFunction(lambda: KORENMARKT.clone())
     status = Organisation.Status.PUBLISHED
+
+
+class StreetFactory(factory.django.DjangoModelFactory):
+    """A street of the address register in Gent (Veldstraat)."""
+
+    class Meta:
+        model = Street
+
+    uid = factory.Sequence(lambda n: f"test-street-{n}")
+    name = "Veldstraat"
+    key = "veldstraat"
+    key_alt = ""
+    postcode = "9000"
+    municipality = "Gent"
+    place_keys = "gent"
+
+
+class AddressFactory(factory.django.DjangoModelFactory):
+    """An address point of the register; give it a `point`."""
+
+    class Meta:
+        model = Address
+
+    street = factory.SubFactory(StreetFactory)
+    house_number = factory.Sequence(lambda n: str(n + 1))
+    house_key = factory.SelfAttribute("house_number")
+    point = factory.LazyFunction(lambda: VELDSTRAAT.clone())
+    source = "test"
+    source_id = factory.Sequence(lambda n: f"test-address-{n}")
 
 
 # --- Accounts -----------------------------------------------------------------------------------

@@ -1,0 +1,206 @@
+"""Taking a snapshot: every figure of every neighbourhood, computed in the database, stored.
+
+Run by regie.tasks (monthly by beat, and on demand), never in a request.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+
+from django.db import connection, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+import spatial
+from activities.models import Occurrence
+from buurt.models import Address, Neighbourhood, Organisation
+from neighbourhelp.models import HelpOffer, HelpRequest
+from neighbourhelp.services import month_start
+from referrals.models import Referral
+from referrals.selectors import WENT, OutcomeRow
+from spatial.reach import Table, grid_points, points_in_areas_sql, reach_counts
+
+from .indicators import DISTANCES, REACH_FILTERS, count_indicators
+from .models import AddressBasis, AreaFigures, GridPoint, Snapshot
+
+REQUEST_UNMATCHED_AFTER = datetime.timedelta(days=14)
+ACTIVITY_HORIZON = datetime.timedelta(days=30)
+GRID_SPACING_M = 100
+
+
+def suppressed(count: int) -> int | None:
+    """A count about people as the referral statistics show it: None below MIN_CELL."""
+    return OutcomeRow("", count, count, count).cells()[0]
+
+
+@transaction.atomic
+def snapshot_take(*, today: datetime.date | None = None, now=None) -> Snapshot:
+    """Compute and store the figures of every neighbourhood as of `today` (replacing a
+    snapshot of the same day)."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    Snapshot.objects.filter(taken_on=today).delete()
+    snapshot = Snapshot.objects.create(taken_on=today)
+    neighbourhoods = list(Neighbourhood.objects.all())
+    counts = _counts(now)
+    basis = _reach_points()
+    reach = _reach()
+    AreaFigures.objects.bulk_create(
+        [
+            AreaFigures(
+                snapshot=snapshot,
+                neighbourhood=n,
+                residents=n.population,
+                residents_source=n.population_source,
+                residents_demo=n.population_is_demo,
+                address_basis=basis[n.pk][0],
+                points=basis[n.pk][1],
+                counts=counts[n.pk],
+                reach={code: per_area.get(n.pk, {}) for code, per_area in reach.items()},
+            )
+            for n in neighbourhoods
+        ],
+        batch_size=500,
+    )
+    return snapshot
+
+
+def _counts(now) -> dict[int, dict[str, int | None]]:
+    """Per neighbourhood id, every count indicator (regie.indicators.count_indicators)."""
+    per: dict[int, Counter] = defaultdict(Counter)
+    organisations = Organisation.objects.public().filter(neighbourhood__isnull=False)
+    for row in organisations.values("neighbourhood_id").annotate(
+        organisations=Count("pk"),
+        reduced_rate=Count("pk", filter=Q(reduced_rate=True)),
+        welcome_person=Count("pk", filter=Q(welcome_person=True)),
+        wheelchair=Count("pk", filter=Q(wheelchair_accessible=True)),
+    ):
+        per[row.pop("neighbourhood_id")].update(row)
+    for row in organisations.values("neighbourhood_id", "kind").annotate(n=Count("pk")):
+        per[row["neighbourhood_id"]][f"kind_{row['kind']}"] = row["n"]
+    for row in (
+        organisations.filter(network_models__isnull=False)
+        .values("neighbourhood_id", "network_models")
+        .annotate(n=Count("pk"))
+    ):
+        per[row["neighbourhood_id"]][f"model_{row['network_models']}"] = row["n"]
+    for row in (
+        Occurrence.objects.public()
+        .filter(starts_at__gte=now, starts_at__lt=now + ACTIVITY_HORIZON)
+        .filter(activity__neighbourhood__isnull=False)
+        .values("activity__neighbourhood_id")
+        .annotate(n=Count("pk"))
+    ):
+        per[row["activity__neighbourhood_id"]]["activities_30_days"] = row["n"]
+
+    people: dict[int, Counter] = defaultdict(Counter)
+    for row in HelpOffer.objects.public().values("neighbourhood_id").annotate(n=Count("pk")):
+        people[row["neighbourhood_id"]]["help_offers"] = row["n"]
+    for row in (
+        HelpRequest.objects.public()
+        .filter(status=HelpRequest.Status.OPEN, created_at__lte=now - REQUEST_UNMATCHED_AFTER)
+        .values("neighbourhood_id")
+        .annotate(n=Count("pk"))
+    ):
+        people[row["neighbourhood_id"]]["help_requests_unmatched"] = row["n"]
+    for row in (
+        HelpOffer.objects.public()
+        .with_load(since=month_start(now))
+        .filter(month_count__gte=F("capacity_per_month"))
+        .values("neighbourhood_id")
+        .annotate(n=Count("pk", distinct=True))
+    ):
+        people[row["neighbourhood_id"]]["helpers_at_capacity"] = row["n"]
+    for row in (
+        Referral.objects.filter(neighbourhood__isnull=False)
+        .values("neighbourhood_id")
+        .annotate(
+            referred=Count("pk"),
+            went=Count("pk", filter=Q(outcome__in=WENT)),
+            going=Count("pk", filter=Q(still_going_at_12_weeks=True)),
+        )
+    ):
+        people[row["neighbourhood_id"]].update(
+            referred=row["referred"], referrals_went=row["went"], referrals_still_going=row["going"]
+        )
+
+    indicators = count_indicators()
+    result: dict[int, dict[str, int | None]] = defaultdict(dict)
+    for pk in Neighbourhood.objects.values_list("pk", flat=True):
+        for indicator in indicators:
+            if indicator.about_people:
+                result[pk][indicator.code] = suppressed(people[pk][indicator.code])
+            else:
+                result[pk][indicator.code] = per[pk][indicator.code]
+    return result
+
+
+def _tables():
+    def table(model, geometry):
+        return Table(model._meta.db_table, model._meta.pk.column, geometry)
+
+    return (
+        table(Address, "point"),
+        table(Neighbourhood, "boundary"),
+        table(GridPoint, "point"),
+        table(Organisation, "point"),
+    )
+
+
+def _points_sql() -> str:
+    """(area_id, point) of every address in a neighbourhood, and of the grid points."""
+    addresses, areas, grid, _listings = _tables()
+    grid_sql = (
+        f"SELECT {connection.ops.quote_name('neighbourhood_id')} AS area_id, "
+        f"{connection.ops.quote_name('point')} AS point "
+        f"FROM {connection.ops.quote_name(grid.name)}"
+    )
+    return f"{points_in_areas_sql(connection, points=addresses, areas=areas)} UNION ALL {grid_sql}"
+
+
+def _reach_points() -> dict[int, tuple[str, int]]:
+    """Remake the grid of the neighbourhoods without addresses; per neighbourhood id, what
+    reach is measured on and how many points."""
+    addresses, areas, _grid, _listings = _tables()
+    sql = points_in_areas_sql(connection, points=addresses, areas=areas)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT area_id, COUNT(*) FROM ({sql}) pts GROUP BY area_id")
+        with_addresses = dict(cursor.fetchall())
+    GridPoint.objects.all().delete()
+    basis: dict[int, tuple[str, int]] = {}
+    for neighbourhood in Neighbourhood.objects.all():
+        if with_addresses.get(neighbourhood.pk):
+            basis[neighbourhood.pk] = (AddressBasis.GAZETTEER, with_addresses[neighbourhood.pk])
+            continue
+        points = grid_points(neighbourhood.boundary, spacing_m=GRID_SPACING_M)
+        GridPoint.objects.bulk_create(
+            [GridPoint(neighbourhood=neighbourhood, point=p) for p in points], batch_size=2000
+        )
+        basis[neighbourhood.pk] = (AddressBasis.GRID, len(points))
+    if getattr(connection.ops, "spatialite", False):
+        spatial.spatialite_repair_indexes(connection, [(GridPoint._meta.db_table, "point")])
+    return basis
+
+
+def _reach() -> dict[str, dict[int, dict[str, int]]]:
+    """Filter code -> area id -> {"400": points reached, ...}."""
+    *_rest, listings = _tables()
+    points_sql = _points_sql()
+    result = {}
+    for reach_filter in REACH_FILTERS:
+        ids = Organisation.objects.on_map().filter(reach_filter.condition()).values("pk")
+        ids_sql, ids_params = ids.query.sql_with_params()
+        counts = reach_counts(
+            connection,
+            points_sql=points_sql,
+            listings=listings,
+            listing_ids_sql=ids_sql,
+            listing_ids_params=ids_params,
+            bands=DISTANCES,
+        )
+        result[reach_filter.code] = {
+            area: {str(d): n for d, n in zip(DISTANCES, row[1:], strict=True)}
+            for area, row in counts.items()
+        }
+    return result
