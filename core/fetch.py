@@ -46,11 +46,25 @@ class Fetched:
     url: str  # after redirects
 
 
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits and reach it: NAT64's
+# well-known prefix (RFC 6052; on an IPv6-only host with DNS64, 64:ff9b::a00:1 is 10.0.0.1)
+# and the deprecated IPv4-compatible ::a.b.c.d. Python judges both global whatever they carry.
+_EMBEDS_IPV4 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("::/96"))
+# NAT64 prefixes for local use (RFC 8215): whatever they reach is the operator's network.
+_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
 def is_public(address: Address) -> bool:
     """A global unicast address: not private, loopback, link-local, multicast, reserved,
-    shared (100.64/10) or unspecified. IPv4-mapped IPv6 addresses are judged as IPv4."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
+    shared (100.64/10) or unspecified. IPv4-mapped, NAT64 and IPv4-compatible IPv6
+    addresses are judged by the IPv4 address they carry."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in _LOCAL_NAT64:
+            return False
+        if address.ipv4_mapped:
+            address = address.ipv4_mapped
+        elif any(address in prefix for prefix in _EMBEDS_IPV4):
+            address = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
     return address.is_global and not address.is_multicast
 
 
@@ -151,17 +165,25 @@ def fetch(
     """GET `url` safely (see the module docstring). `timeout` (seconds) bounds the connection,
     each read and the whole download; a body over `max_bytes` is refused. `address_allowed`
     replaces the public-address rule (tests: one local server and nothing else); `ca_certs`
-    the system's certificate authorities (tests: their own)."""
+    the system's certificate authorities (tests: their own). `extra_headers` go only to the
+    URL's own scheme, host and port, not to another server it redirects to."""
     deadline = time.monotonic() + timeout
     headers = {"User-Agent": USER_AGENT, "Accept": accept, **(extra_headers or {})}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
+    origin = None
     for _hop in range(MAX_REDIRECTS + 1):
         scheme, host, port, address = _checked_address(
             url, allow_private=allow_private, address_allowed=address_allowed
         )
+        if origin is None:
+            origin = (scheme, host.lower(), port)
+        elif (scheme, host.lower(), port) != origin:
+            # `extra_headers` are for the URL's own server (an API key): a redirect to another
+            # server does not get them.
+            headers = {k: v for k, v in headers.items() if k not in (extra_headers or {})}
         parts = urlsplit(url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         response = _request(scheme, host, port, address, target, headers, timeout, ca_certs)

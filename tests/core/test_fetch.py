@@ -76,6 +76,23 @@ def test_a_redirect_to_a_private_address_is_checked_again(server):
     assert fetch.fetch(server.url("/moved.ics"), address_allowed=allowed).status == 200
 
 
+def test_extra_headers_do_not_follow_a_redirect_to_another_server(server):
+    """The UiTdatabank key is sent as a header: a redirect elsewhere must not receive it."""
+    with HttpFiles() as other:
+        other.files["/feed.ics"] = File(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+        server.redirects["/moved.ics"] = other.url("/feed.ics")
+        server.redirects["/here.ics"] = "/feed.ics"
+        secret = {"x-api-key": "s3cret"}
+        fetched = fetch.fetch(server.url("/moved.ics"), allow_private=True, extra_headers=secret)
+        assert fetched.status == 200
+        assert fetch.fetch(server.url("/here.ics"), allow_private=True, extra_headers=secret)
+    assert [headers.get("x-api-key") for _path, headers in server.requests] == ["s3cret"] * 3
+    assert [(path, headers.get("x-api-key")) for path, headers in other.requests] == [
+        ("/feed.ics", None)
+    ]
+    assert other.requests[0][1]["user-agent"] == fetch.USER_AGENT
+
+
 def test_redirect_loops_end(server):
     server.redirects["/loop.ics"] = "/loop.ics"
     with pytest.raises(fetch.FetchError) as error:
@@ -88,6 +105,25 @@ def test_public_address_rule():
     assert fetch.is_public(ipaddress.ip_address("2a00:1450:4001:80b::200e"))
     for private in ("127.0.0.1", "10.0.0.1", "169.254.1.1", "fe80::1", "fc00::1", "224.0.0.1"):
         assert not fetch.is_public(ipaddress.ip_address(private)), private
+
+
+@pytest.mark.parametrize(
+    "carrier",
+    [
+        "64:ff9b::a00:1",  # NAT64 (RFC 6052) to 10.0.0.1 on an IPv6-only host with DNS64
+        "64:ff9b::a9fe:a9fe",  # NAT64 to 169.254.169.254, the cloud metadata service
+        "64:ff9b::7f00:1",  # NAT64 to 127.0.0.1
+        "::7f00:1",  # IPv4-compatible ::127.0.0.1
+        "::a00:1",  # IPv4-compatible ::10.0.0.1
+        "64:ff9b:1::808:808",  # local-use NAT64 (RFC 8215): the operator's own network
+    ],
+)
+def test_ipv6_addresses_carrying_a_private_ipv4_address_are_refused(carrier):
+    assert not fetch.is_public(ipaddress.ip_address(carrier))
+
+
+def test_nat64_of_a_public_address_is_public():
+    assert fetch.is_public(ipaddress.ip_address("64:ff9b::808:808"))  # 8.8.8.8
 
 
 @pytest.mark.django_db
