@@ -40,6 +40,9 @@ class Case:
     anonymous: int | str = LOGIN
     stranger: int = 404
     data: dict = field(default_factory=dict)
+    # Objects that even moderators and coordinators never reach (a worker's network map): the
+    # matrix tries them as those roles too.
+    staff: int | None = None
 
     def __str__(self):
         return self.url_name
@@ -323,8 +326,13 @@ CASES: list[Case] = [
     Case("referrals:follow-up-link", lambda: _referral_follow_up(token=True), ("get",)),
     Case("referrals:notification-retry", _referral_notification, ("post",)),
     # network maps: only the worker who saved it; colleagues, moderators, associations 404
-    Case("networkmap:detail", _network_map, data={"action": "save", "tie-TOTAL_FORMS": "0"}),
-    Case("networkmap:delete", _network_map, ("post",)),
+    Case(
+        "networkmap:detail",
+        _network_map,
+        data={"action": "save", "tie-TOTAL_FORMS": "0"},
+        staff=404,
+    ),
+    Case("networkmap:delete", _network_map, ("post",), staff=404),
     # HSDS open data: public listings only; a draft organisation or activity is 404, and so
     # are its services and places (a write is refused before any lookup: 405).
     Case("hsds:organization-detail", lambda: _hsds(DRAFT, "uuid"), ("get",), anonymous=404),

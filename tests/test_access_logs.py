@@ -13,25 +13,31 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET = "address=Kerkstraat+5%2C+9000+Gent"
 
 
-def test_gunicorn_logs_the_path_without_the_query_or_the_referer():
+def gunicorn_line(path: str, query: str, status: str = "200 OK") -> str:
+    """The access-log line gunicorn writes with gunicorn.conf.py's format for a GET of
+    `path?query`, sent from a page whose Referer carries the same query."""
     access_log_format = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["access_log_format"]
     config = Config()
     config.set("access_log_format", access_log_format)
     environ = {
         "REQUEST_METHOD": "GET",
-        "PATH_INFO": "/zoeken/",
-        "QUERY_STRING": SECRET,
-        "RAW_URI": f"/zoeken/?{SECRET}",
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "RAW_URI": f"{path}?{query}",
         "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_REFERER": f"http://127.0.0.1/zoeken/?{SECRET}",
+        "HTTP_REFERER": f"http://127.0.0.1{path}?{query}",
         "HTTP_USER_AGENT": "Firefox",
         "REMOTE_ADDR": "127.0.0.1",
     }
-    response = SimpleNamespace(status="200 OK", response_length=512, sent=512, headers=[])
+    response = SimpleNamespace(status=status, response_length=512, sent=512, headers=[])
     atoms = Logger(config).atoms(
         response, SimpleNamespace(headers=[]), environ, timedelta(milliseconds=12)
     )
-    line = access_log_format % atoms
+    return access_log_format % atoms
+
+
+def test_gunicorn_logs_the_path_without_the_query_or_the_referer():
+    line = gunicorn_line("/zoeken/", SECRET)
     assert '"GET /zoeken/ HTTP/1.1" 200 512' in line
     assert "Kerkstraat" not in line
 

@@ -26,6 +26,7 @@ from networkmap.models import SEARCH_FOR, Drawing, Missing, NetworkMap, Tie
 from referrals.models import Referral
 from tests import factories
 from tests.referrals.helpers import association, referral, worker
+from tests.test_access_logs import gunicorn_line
 
 from .helpers import FIVE_TIES, form_data, saved_map
 
@@ -177,34 +178,10 @@ def test_nothing_of_it_reaches_the_logs(client, caplog, settings):
 
 
 def test_the_request_log_leaves_the_typed_address_out():
-    """gunicorn's access log format (gunicorn.conf.py) logs the path of the search link, not
-    its query string, nor the search page's Referer that carries it."""
-    import runpy
-    from types import SimpleNamespace
-
-    from gunicorn.config import Config
-    from gunicorn.glogging import Logger
-
-    from tests.test_access_logs import ROOT
-
+    """gunicorn's access log (gunicorn.conf.py) writes the search link's path, not its query
+    string, nor the search page's Referer that carries it."""
     query = urlencode({"address": ADDRESS, "missing": "peers"})
-    access_log_format = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["access_log_format"]
-    config = Config()
-    config.set("access_log_format", access_log_format)
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": "/netwerkkaart/zoeken/",
-        "QUERY_STRING": query,
-        "RAW_URI": f"/netwerkkaart/zoeken/?{query}",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_REFERER": f"http://127.0.0.1/netwerkkaart/zoeken/?{query}",
-        "REMOTE_ADDR": "127.0.0.1",
-    }
-    response = SimpleNamespace(status="302 Found", response_length=0, sent=0, headers=[])
-    atoms = Logger(config).atoms(
-        response, SimpleNamespace(headers=[]), environ, datetime.timedelta(milliseconds=5)
-    )
-    line = access_log_format % atoms
+    line = gunicorn_line("/netwerkkaart/zoeken/", query, status="302 Found")
     assert '"GET /netwerkkaart/zoeken/ HTTP/1.1" 302' in line
     assert "Sint-Pieters" not in line
 

@@ -58,6 +58,16 @@ def test_unrelated_signed_in_user(client, case, method):
     assert_refused(request(client, case, method), case.stranger)
 
 
+@pytest.mark.parametrize(("case", "method"), [p for p in MATRIX if p.values[0].staff is not None])
+@pytest.mark.parametrize("role", ["is_moderator", "is_coordinator"])
+def test_moderators_and_coordinators_where_they_have_no_business(client, case, method, role):
+    # Also a verified worker: the role gives nothing on another worker's private object.
+    user = factories.UserFactory(**{role: True})
+    factories.WorkerProfileFactory(user=user, verified_at="2026-01-05T10:00Z")
+    client.force_login(user)
+    assert_refused(request(client, case, method), case.staff)
+
+
 def test_a_coordinator_reads_but_does_not_change(client):
     """Coordinators have a read-only overview: no edit or member pages of organisations."""
     client.force_login(factories.UserFactory(is_coordinator=True))
