@@ -17,13 +17,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from buurt.duplicates import website_key
 from buurt.models import GeocodeStatus, Organisation, Precision
 from buurt.querysets import public_organisations_q
 from buurt.selectors import DuplicateMatch, organisation_duplicates
+from buurt.services import organisation_unique_slug
 from core.mail import message_render, messages_send, site_url
 from core.moderation import ModerationState
 from core.ratelimit import RateLimited
@@ -52,17 +52,6 @@ class ClaimRateLimited(ClaimError):
 
 
 # --- Registering a new association ------------------------------------------------------------
-
-
-def organisation_slug_new(name: str) -> str:
-    """A free slug for a new listing: "de-sleep", else "de-sleep-2", "de-sleep-3", ..."""
-    base = slugify(name)[:200].strip("-") or "vereniging"
-    taken = set(Organisation.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, number = base, 1
-    while slug in taken:
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
 
 
 def registration_duplicates(
@@ -102,8 +91,13 @@ def organisation_register(
     author its first admin member; the address is placed on the map after the commit."""
     if not policy.can_register_organisation(author):
         raise PermissionDenied
-    organisation.slug = organisation_slug_new(organisation.name)
+    organisation.slug = organisation_unique_slug(organisation.name)
     organisation.status = Organisation.Status.PUBLISHED
+    # The person who puts it on the map vouches for it today.
+    organisation.assured_on, organisation.assurer = (
+        timezone.localdate(),
+        Organisation.Assurer.MEMBER,
+    )
     return organisation_submit(
         organisation=organisation,
         author=author,

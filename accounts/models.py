@@ -1,10 +1,12 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import EnterpriseNumberField
 from core.moderation import ModerationState
+from core.tokens import new_token
 
 
 class EmailUserManager(UserManager):
@@ -297,3 +299,50 @@ class OrganisationClaim(models.Model):
         if not (self.enterprise_number and self.organisation.enterprise_number):
             return None
         return self.enterprise_number == self.organisation.enterprise_number
+
+
+class ListingReviewQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed_at__isnull=True)
+
+
+class ListingReview(models.Model):
+    """A request to an association's admin members: is your listing still correct?
+
+    Made by the beat task LISTING_REVIEW_MONTHS after the last confirmation (accounts.
+    listing_reviews). The row is the promise that the e-mail goes out: `mailed_at` stays empty
+    until a task has sent it, and the beat task queues again what was not sent. The one-click
+    link carries `token` and needs the member's own session. It closes when anyone confirms the
+    listing; unanswered after LISTING_REVIEW_ANSWER_DAYS it is on the freshness queue."""
+
+    organisation = models.ForeignKey(
+        "buurt.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="reviews",
+    )
+    asked_at = models.DateTimeField(_("asked on"), default=timezone.now)
+    token = models.CharField(max_length=64, default=new_token, unique=True, editable=False)
+    mail_queued_at = models.DateTimeField(_("e-mail queued on"), null=True, blank=True)
+    mailed_at = models.DateTimeField(_("e-mailed on"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("confirmed on"), null=True, blank=True)
+
+    objects = ListingReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("listing review")
+        verbose_name_plural = _("listing reviews")
+        ordering = ["-asked_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(closed_at__isnull=True),
+                name="one_open_review_per_organisation",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.asked_at:%Y-%m-%d})"
+
+    def confirm_url(self) -> str:
+        return reverse("accounts:listing-confirm-link", args=[self.organisation.slug, self.token])

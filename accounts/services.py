@@ -26,7 +26,7 @@ from core.mail import message_render, messages_send, site_url
 from core.tasks import enqueue_on_commit
 from core.tokens import new_token
 
-from . import personal_data, policy
+from . import listing_reviews, personal_data, policy
 from .models import Invitation, Membership, User, WorkerProfile
 
 logger = logging.getLogger(__name__)
@@ -392,6 +392,9 @@ def organisation_edit(
     )
     if policy.organisation_role(editor, organisation) is None:
         _audit(actor=editor, action="edit_on_behalf", target=organisation)
+    else:
+        # A member who saved the profile has looked at it: that confirms the listing.
+        listing_reviews.listing_confirm(organisation=organisation, user=editor)
     return organisation
 
 

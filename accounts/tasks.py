@@ -4,7 +4,7 @@ from celery import shared_task
 
 from core.tasks import MAIL_RETRY
 
-from . import services
+from . import listing_reviews, services
 
 
 @shared_task(**MAIL_RETRY)
@@ -33,3 +33,14 @@ def claim_email_task(claim_id: int, language: str):
 @shared_task(**MAIL_RETRY)
 def worker_email_task(profile_id: int, language: str):
     services.worker_email_send(profile_id=profile_id, language=language)
+
+
+@shared_task(**MAIL_RETRY)
+def listing_review_mail_task(review_id: int) -> int:
+    return listing_reviews.listing_review_mail(review_id=review_id)
+
+
+@shared_task
+def listing_reviews_task() -> dict:
+    """Daily (CELERY_BEAT_SCHEDULE): ask for the reviews that are due, send what is unsent."""
+    return listing_reviews.listing_reviews_run()

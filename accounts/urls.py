@@ -13,6 +13,12 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("uitnodigingen/<str:token>/", views.invitation_detail, name="invitation"),
     path("organisaties/<slug:slug>/bewerken/", views.organisation_edit, name="organisation-edit"),
+    path("organisaties/<slug:slug>/nagekeken/", views.listing_confirm, name="listing-confirm"),
+    path(
+        "organisaties/<slug:slug>/nagekeken/<str:token>/",
+        views.listing_confirm_link,
+        name="listing-confirm-link",
+    ),
     path(
         "organisaties/<slug:slug>/leden/", views.organisation_members, name="organisation-members"
     ),

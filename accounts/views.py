@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from buurt.forms import OrganisationEditForm
 
-from . import joining, policy, selectors, services
+from . import joining, listing_reviews, policy, selectors, services
 from .forms import (
     AccountDeleteForm,
     InvitationForm,
@@ -193,6 +193,30 @@ def organisation_edit(request, slug):
         {"organisation": organisation, "form": form},
         status=400 if form.is_bound else 200,
     )
+
+
+@login_required
+@require_POST
+def listing_confirm(request, slug):
+    """ "Still correct" from the edit page: a member (or a moderator) confirms the listing."""
+    organisation = get_object_or_404(policy.organisations_editable_by(request.user), slug=slug)
+    listing_reviews.listing_confirm(organisation=organisation, user=request.user)
+    messages.success(request, _("Thank you: the listing is marked as checked today."))
+    return redirect("accounts:organisation-edit", slug=organisation.slug)
+
+
+@login_required
+def listing_confirm_link(request, slug, token):
+    """The one-click "still correct" from the review e-mail. It changes something on GET,
+    which is safe here: it needs the secret token and a member's own session, so neither a
+    link scanner (no session) nor another site (no token) can trigger it, and repeating it
+    only confirms again."""
+    organisation = get_object_or_404(policy.organisations_editable_by(request.user), slug=slug)
+    if listing_reviews.listing_review_for_link(organisation=organisation, token=token) is None:
+        raise Http404
+    listing_reviews.listing_confirm(organisation=organisation, user=request.user)
+    messages.success(request, _("Thank you: the listing is marked as checked today."))
+    return redirect("accounts:organisation-edit", slug=organisation.slug)
 
 
 # --- Organisation members (its admins and moderators) -------------------------------------------

@@ -26,9 +26,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 
 from buurt.models import Organisation
+from buurt.services import organisation_unique_slug
 from core.moderation import ModerationState
 
 from .models import Activity
@@ -246,11 +246,7 @@ def _organisation(event: dict, report: ImportReport) -> Organisation:
     organisation = Organisation.objects.filter(name__iexact=name).first()
     if organisation:
         return organisation
-    base = slugify(name)[:200] or "organisatie"
-    slug, n = base, 1
-    while Organisation.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
+    slug = organisation_unique_slug(name)
     emails = organizer.get("email") or []
     organisation = Organisation(
         name=name,

@@ -87,7 +87,16 @@ class OrganisationAdmin(GeoModelAdmin):
         ),
         (
             _("Moderation"),
-            {"fields": ["is_verified", "last_verified_on", "is_demo", "created_at", "updated_at"]},
+            {
+                "fields": [
+                    "is_verified",
+                    "assured_on",
+                    "assurer",
+                    "is_demo",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
         ),
     ]
 

@@ -171,10 +171,17 @@ def _organisation_upsert(spec: dict, *, number: int) -> bool:
     organisation.cost = spec["cost"]
     for flag, field in FLAGS.items():
         setattr(organisation, field, flag in spec["flags"])
-    # Relative to today, so that the demo never looks stale; spread over the last half year.
-    organisation.last_verified_on = None
+    # Relative to today, so that the demo never looks stale: verified listings were confirmed
+    # by a moderator in the last half year; a few others were never confirmed after they were
+    # added 14 months ago, to show "possibly out of date".
     if organisation.is_verified:
-        organisation.last_verified_on = timezone.localdate() - timedelta(days=number * 17 % 180)
+        organisation.assured_on = timezone.localdate() - timedelta(days=number * 17 % 180)
+        organisation.assurer = Organisation.Assurer.MODERATOR
+    else:
+        organisation.assured_on = timezone.localdate() - timedelta(
+            days=425 if number % 9 == 0 else number * 11 % 150
+        )
+        organisation.assurer = ""
     organisation.status = Organisation.Status.PUBLISHED
     organisation.is_demo = True
     organisation_save(

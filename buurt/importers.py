@@ -133,7 +133,7 @@ def neighbourhoods_import(
     source = f"{Path(path).name} ({fields['population']})" if fields["population"] else ""
     with transaction.atomic():
         for number, feature in enumerate(features, start=1):
-            code = _text(feature.get(fields["code"]))
+            code = field_text(feature.get(fields["code"]))
             try:
                 created = _import_feature(
                     feature, code=code, fields=fields, srs=srs, seen=seen, source=source
@@ -169,8 +169,8 @@ def _import_feature(feature, *, code, fields, srs, seen, source) -> bool:
         raise _Skip(_("no geometry")) from None
     # An --srid override replaces what the file says; otherwise this is the layer's own SRS.
     geometry.srs = srs
-    municipality_code = _text(feature.get(fields["municipality_code"]))
-    municipality_name = _optional(feature, fields["municipality_name"], _text)
+    municipality_code = field_text(feature.get(fields["municipality_code"]))
+    municipality_name = _optional(feature, fields["municipality_name"], field_text)
     # Without a population column, a figure imported before (buurt_import_population) stays.
     population = (
         {
@@ -184,7 +184,7 @@ def _import_feature(feature, *, code, fields, srs, seen, source) -> bool:
     try:
         _neighbourhood, created = neighbourhood_upsert(
             code=code,
-            name=_text(feature.get(fields["name"])),
+            name=field_text(feature.get(fields["name"])),
             municipality_code=municipality_code,
             # Without a municipality name the code still tells municipalities apart.
             municipality_name=municipality_name or municipality_code,
@@ -287,8 +287,9 @@ def _describe(srs) -> str:
     return f"EPSG:{srs.srid} {srs.name}" if srs.srid else srs.name
 
 
-def _text(value) -> str:
-    """A field value as trimmed text; a whole float (44021.0 from a dBase number) as 44021."""
+def field_text(value) -> str:
+    """A field value as trimmed text; a whole float (44021.0 from a dBase number or a
+    spreadsheet cell) as 44021."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -2,13 +2,14 @@ from uuid import uuid4
 
 from django.contrib.gis.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import EnterpriseNumberField
 from core.images import CleanImageField
 from core.moderation import ModerationState
 
-from . import flags
+from . import flags, freshness
 from .querysets import NeighbourhoodQuerySet, OrganisationQuerySet
 
 
@@ -269,8 +270,21 @@ class Organisation(PlacedAddress, AccessAndCost, OpenDataIdentifiers):
     )
     welcome_person = models.BooleanField(_("a welcome person waits for newcomers"), default=False)
 
+    class Assurer(models.TextChoices):
+        """Who last confirmed that the listing is still correct (HSDS: assurer)."""
+
+        MEMBER = "member", _("a member of the association")
+        MODERATOR = "moderator", _("a moderator")
+        IMPORT = "import", _("an import")
+
+    # A moderator checked that the association is genuine (its activities skip moderation).
     is_verified = models.BooleanField(_("verified"), default=False)
-    last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)
+    # When a person last confirmed the listing (HSDS: assured_date), and who. A listing is
+    # "added" on its first day (assurer blank); buurt.freshness says when it is due again.
+    assured_on = models.DateField(_("last confirmed on"), default=timezone.localdate, db_index=True)
+    assurer = models.CharField(
+        _("confirmed by"), max_length=20, choices=Assurer.choices, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -283,6 +297,11 @@ class Organisation(PlacedAddress, AccessAndCost, OpenDataIdentifiers):
         choices=ModerationState.choices,
         default=ModerationState.APPROVED,
         db_index=True,
+    )
+    # Where an imported listing came from: "<source label>:<id in the list>" (buurt.
+    # organisation_import), so that loading the same list again updates it, never twice.
+    source_id = models.CharField(
+        _("identifier in the source"), max_length=250, blank=True, db_index=True
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -305,6 +324,11 @@ class Organisation(PlacedAddress, AccessAndCost, OpenDataIdentifiers):
 
     def get_absolute_url(self):
         return reverse("buurt:organisation-detail", args=[self.slug])
+
+    @property
+    def is_possibly_outdated(self) -> bool:
+        """Nobody confirmed it for LISTING_OUTDATED_MONTHS: "phone first"."""
+        return self.assured_on < freshness.outdated_before()
 
 
 # --- Address gazetteer (offline geocoding, see buurt/geocoding/) ------------------------------

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .importers import ImportSourceError, _layer, _open, _text
+from .importers import ImportSourceError, _layer, _open, field_text
 from .models import Neighbourhood
 from .services import neighbourhoods_population_update
 
@@ -93,7 +93,7 @@ def population_import(
     rows = list(rows)
     result.row_count = len(rows)
     for number, row in enumerate(progress(rows, len(rows)) if progress else rows, start=1):
-        code = _text(row.get(code_name))
+        code = field_text(row.get(code_name))
         if not code:
             result.skipped.append(SkippedRow(number, code, _("no code")))
             continue
@@ -112,7 +112,7 @@ def population_import(
                     number,
                     code,
                     _("%(value)r is not a number of inhabitants")
-                    % {"value": _text(row.get(population_name))},
+                    % {"value": field_text(row.get(population_name))},
                 )
             )
             continue
@@ -190,7 +190,7 @@ def _count(value) -> int | None:
         return value if value >= 0 else None
     if isinstance(value, float):
         return int(value) if value.is_integer() and value >= 0 else None
-    text = _text(value).replace(" ", "").replace("\u202f", "").replace("\xa0", "")
+    text = field_text(value).replace(" ", "").replace("\u202f", "").replace("\xa0", "")
     if re.fullmatch(r"\d+(\.0+)?", text):
         return int(text.split(".")[0])
     return None

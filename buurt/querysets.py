@@ -7,6 +7,8 @@ from django.db import models
 import spatial
 from core.moderation import ModerationState
 
+from . import freshness
+
 
 class NeighbourhoodQuerySet(models.QuerySet):
     def containing(self, point: Point):
@@ -36,6 +38,18 @@ class OrganisationQuerySet(models.QuerySet):
         """Within `meters` metres of the point, nearest first, with `distance` annotated."""
         within = self.filter(spatial.within_distance("point", point, meters))
         return spatial.with_distance(within, "point", point)
+
+    def confirmed_recently(self, today=None):
+        """Confirmed by a person (or an import) within LISTING_OUTDATED_MONTHS."""
+        return self.filter(assured_on__gte=freshness.outdated_before(today))
+
+    def possibly_outdated(self, today=None):
+        """Nobody confirmed them for LISTING_OUTDATED_MONTHS: still findable, "phone first"."""
+        return self.filter(assured_on__lt=freshness.outdated_before(today))
+
+    def due_for_review(self, today=None):
+        """Last confirmed LISTING_REVIEW_MONTHS ago or longer."""
+        return self.filter(assured_on__lte=freshness.review_due_before(today))
 
     def in_bbox(self, bbox: spatial.BBox):
         return self.filter(spatial.in_bbox("point", bbox))

@@ -1,5 +1,6 @@
 """Reads that feed pages and endpoints."""
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass
 
@@ -8,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 import spatial
 
-from . import duplicates
+from . import duplicates, freshness
 from .models import Neighbourhood, Organisation
 from .querysets import public_organisations_q
 
@@ -142,3 +143,43 @@ def organisation_duplicates(
             found.values(), key=lambda item: (min(map(order.index, item[1])), item[0].name)
         )
     ]
+
+
+@dataclass(frozen=True)
+class NeighbourhoodFreshness:
+    """How many of a neighbourhood's public listings someone confirmed in the last
+    LISTING_OUTDATED_MONTHS (buurt.freshness)."""
+
+    neighbourhood: Neighbourhood
+    listings: int
+    confirmed: int
+
+    @property
+    def share(self) -> int | None:
+        """Percentage confirmed, rounded down; None without listings."""
+        return self.confirmed * 100 // self.listings if self.listings else None
+
+
+def neighbourhoods_freshness(
+    *, neighbourhoods=None, today: datetime.date | None = None
+) -> list[NeighbourhoodFreshness]:
+    """Per neighbourhood (all, or the given queryset), its public listings and how many were
+    confirmed in the last 12 months; those with the smallest share first. One query."""
+    public = public_organisations_q("organisations__")
+    confirmed = Q(organisations__assured_on__gte=freshness.outdated_before(today))
+    rows = (neighbourhoods if neighbourhoods is not None else Neighbourhood.objects.all()).annotate(
+        listing_count=Count("organisations", filter=public),
+        confirmed_count=Count("organisations", filter=public & confirmed),
+    )
+    found = [NeighbourhoodFreshness(n, n.listing_count, n.confirmed_count) for n in rows]
+    return sorted(found, key=lambda f: (f.share is None, f.share or 0, f.neighbourhood.name))
+
+
+def organisations_possibly_outdated(*, today: datetime.date | None = None):
+    """Public listings nobody confirmed for LISTING_OUTDATED_MONTHS, the oldest first."""
+    return (
+        Organisation.objects.public()
+        .possibly_outdated(today)
+        .select_related("neighbourhood")
+        .order_by("assured_on", "name")
+    )

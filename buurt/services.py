@@ -1,8 +1,11 @@
 """Every write to neighbourhoods, organisations and placed addresses. Atomic, validated with
 full_clean()."""
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from core.tasks import enqueue_on_commit
 
@@ -34,6 +37,30 @@ def organisation_save(*, organisation: Organisation, languages=None, network_mod
         organisation.network_models.set(network_models)
     if place:
         address_place_on_commit(organisation)
+    return organisation
+
+
+def organisation_unique_slug(name: str) -> str:
+    """A free slug for a new organisation's page: "de-sleep", else "de-sleep-2", ... (one
+    query)."""
+    base = slugify(name)[:200].strip("-") or "vereniging"
+    taken = set(Organisation.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def organisation_assure(
+    *, organisation: Organisation, assurer: str, on: datetime.date | None = None
+) -> Organisation:
+    """Record that `assurer` (Organisation.Assurer) confirmed the listing on `on` (today)."""
+    organisation.assured_on = on or timezone.localdate()
+    organisation.assurer = Organisation.Assurer(assurer)
+    Organisation.objects.filter(pk=organisation.pk).update(
+        assured_on=organisation.assured_on, assurer=organisation.assurer
+    )
     return organisation
 
 

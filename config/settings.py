@@ -186,6 +186,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "referrals.tasks.notifications_requeue_task",
         "schedule": 5 * 60,
     },
+    # Listings that stay true: ask admin members to confirm, send what was not sent.
+    "accounts-listing-reviews": {
+        "task": "accounts.tasks.listing_reviews_task",
+        "schedule": 24 * 60 * 60,
+    },
     "neighbourhelp-housekeeping": {
         "task": "neighbourhelp.tasks.help_housekeeping_task",
         "schedule": 6 * 60 * 60,  # reminders, expiry, closing requests, resuming paused offers
@@ -435,6 +440,15 @@ REFERRAL_RETENTION_DAYS = env.int("REFERRAL_RETENTION_DAYS", default=365)
 # A saved network map not opened by its worker for this long is deleted (the daily
 # accounts-retention task).
 NETWORK_MAP_RETENTION_DAYS = env.int("NETWORK_MAP_RETENTION_DAYS", default=365)
+# Listings that stay true (buurt/freshness.py): the association's admin members are asked to
+# confirm their listing this many months after it was last confirmed; no answer in
+# LISTING_REVIEW_ANSWER_DAYS puts it on the moderators' freshness queue; unconfirmed for
+# LISTING_OUTDATED_MONTHS it says "possibly out of date".
+LISTING_REVIEW_MONTHS = env.int("LISTING_REVIEW_MONTHS", default=6)
+LISTING_REVIEW_ANSWER_DAYS = env.int("LISTING_REVIEW_ANSWER_DAYS", default=30)
+LISTING_OUTDATED_MONTHS = env.int("LISTING_OUTDATED_MONTHS", default=12)
+# The largest list of organisations a coordinator may upload on the moderation pages (bytes).
+ORGANISATION_IMPORT_MAX_BYTES = env.int("ORGANISATION_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 # Help requests one account may create in 24 hours (workers ask for several clients). Each
 # request reads the helpers page once more: a bound on probing for where helpers live.
 HELP_REQUESTS_PER_DAY = env.int("HELP_REQUESTS_PER_DAY", default=5)

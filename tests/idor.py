@@ -181,6 +181,14 @@ def _network_map() -> dict:
     return {"pk": made.pk}
 
 
+def _listing_review() -> dict:
+    """A review e-mail's link of someone else's organisation, with the right token."""
+    from accounts.models import ListingReview
+
+    review = ListingReview.objects.create(organisation=_organisation())
+    return {"slug": review.organisation.slug, "token": review.token}
+
+
 HELP_PENDING = {"moderation_state": "pending"}
 DRAFT = {"status": Organisation.Status.DRAFT}
 
@@ -258,6 +266,9 @@ CASES: list[Case] = [
     Case("activities:subscription-delete", _calendar_subscription, ("post",)),
     # accounts: members, invitations, leaving
     Case("accounts:organisation-members", _slug, ("get",)),
+    # "Still correct": from the edit page, and the review e-mail's link in the wrong session.
+    Case("accounts:listing-confirm", _slug, ("post",)),
+    Case("accounts:listing-confirm-link", _listing_review, ("get",)),
     Case(
         "accounts:member-invite",
         _slug,
@@ -284,6 +295,7 @@ CASES: list[Case] = [
     Case("accounts:worker-email", _worker_email_token, ("get",)),
     # moderation: pages that exist for moderators only; reports only of what one can see
     Case("moderation:item", _moderated_organisation, ("get",), anonymous=404),
+    Case("moderation:freshness-confirm", lambda: {"pk": _organisation().pk}, ("post",), 404),
     Case(
         "moderation:decide",
         _moderated_organisation,

@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from buurt import flags
+from buurt import flags, freshness
 from buurt.models import Organisation
 from core.db import joined_names
 
@@ -50,6 +50,7 @@ RESULT_FIELDS = (
     "phone",
     "opening_hours",
     "cost",
+    "assured_on",
     *(f for _code, f in FLAG_FIELDS),
 )
 
@@ -122,6 +123,7 @@ class OrganisationSource(SearchSource):
             category=kind,
             category_label=labels["kinds"][kind],
             when_text=obj.opening_hours,
+            possibly_outdated=obj.assured_on < freshness.outdated_before(),
             **listing_fields(obj, labels, phone=obj.phone),
         )
 

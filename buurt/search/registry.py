@@ -87,6 +87,8 @@ class SearchResult:
     # How to get in touch for someone holding the handout, where there is no phone to call
     # (a neighbour: through a worker, by the offer's number).
     contact: str = ""
+    # Nobody confirmed the listing for a year (buurt.freshness): "phone first".
+    possibly_outdated: bool = False
 
     @property
     def walking_minutes(self) -> int | None:

@@ -75,7 +75,10 @@ def test_seed_places_about_forty_published_demo_organisations_of_every_kind():
     assert {o.content_language for o in organisations} == {"nl", "fr", "en"}
     assert {o.postcode for o in organisations} == GENT_POSTCODES
     assert any(o.welcome_person and o.reduced_rate for o in organisations)
-    assert any(o.is_verified and o.last_verified_on for o in organisations)
+    assert all(o.assurer == "moderator" for o in organisations if o.is_verified)
+    # A few were never confirmed after they were added, to show "possibly out of date".
+    assert any(o.is_possibly_outdated for o in organisations)
+    assert not all(o.is_possibly_outdated for o in organisations)
 
 
 def test_seeding_again_updates_instead_of_duplicating():
