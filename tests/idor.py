@@ -490,6 +490,13 @@ def sweep_world() -> dict:
         enterprise_number="0123456749",
         note="Ik hou de agenda van de groep bij.",
     )
+    # Nobody confirmed it for more than a year, and nobody keeps it: on the freshness queue.
+    factories.OrganisationFactory(
+        name="Seniorenclub Sint-Pietersnieuwstraat en omstreken (laatst nagekeken lang geleden)",
+        phone="+32 9 123 45 67 (enkel in de voormiddag)",
+        neighbourhood=neighbourhood,
+        assured_on=timezone.localdate() - datetime.timedelta(days=400),
+    )
     return {
         "claimable": claimable,
         "claim": claim,
@@ -607,9 +614,13 @@ PAGES: list[Page] = [
     Page("accounts:worker-queue", "moderator"),
     Page("accounts:organisation-members", "moderator", _of("organisation", "slug")),
     Page("neighbourhelp:load", "moderator"),
+    Page("moderation:freshness", "moderator"),
+    Page("moderation:organisation-import", "moderator"),
     # a coordinator's
     Page("referrals:statistics", "coordinator"),
     Page("neighbourhelp:load", "coordinator"),
+    Page("moderation:freshness", "coordinator"),
+    Page("moderation:organisation-import", "coordinator"),
 ]
 
 # URLs that serve no HTML page of their own, and why.
@@ -628,6 +639,10 @@ NOT_PAGES: dict[str, str] = {
     "referrals:follow-up-link": "the e-mail's one-click answer: records it and redirects",
     "accounts:claim-email": "the claim e-mail's link: confirms the address and redirects",
     "accounts:worker-email": "the e-mailed link: confirms the work address and redirects",
+    "accounts:listing-confirm-link": "the review e-mail's one-click link: confirms, redirects",
+    "moderation:organisation-import-confirm": "POST only: loads the checked list (its report "
+    "is the upload page's, swept with a report in tests/e2e/test_listing_review.py)",
+    "moderation:organisation-import-publish": "POST only: publishes, redirects to the queue",
     "^media/(?P<path>.*)$": "uploaded images",
     "hsds:organization-detail": "open data (HSDS JSON), not a page",
     "hsds:service-detail": "open data (HSDS JSON), not a page",
