@@ -23,7 +23,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("buurt", "0011_organisation_assured"),
+        ("buurt", "0012_organisation_assured"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

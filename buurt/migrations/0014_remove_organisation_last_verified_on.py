@@ -3,7 +3,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("buurt", "0012_organisation_assured_from_verified"),
+        ("buurt", "0013_organisation_assured_from_verified"),
     ]
 
     operations = [

@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("buurt", "0010_organisation_hsds_ids_unique"),
+        ("buurt", "0011_neighbourhood_population_source"),
     ]
 
     operations = [
