@@ -81,6 +81,9 @@ class FeedReading:
 def parse(body: bytes) -> icalendar.Calendar:
     if not body.lstrip(b"\xef\xbb\xbf \r\n\t").upper().startswith(b"BEGIN:VCALENDAR"):
         raise NotICalendar("no BEGIN:VCALENDAR")
+    # A NUL means nothing in iCalendar text, and PostgreSQL refuses it in any text column (a
+    # failed reading every hour): dropped before anything is read.
+    body = body.replace(b"\x00", b"")
     try:
         calendar = icalendar.Calendar.from_ical(body)
     except (ValueError, IndexError, KeyError) as error:

@@ -371,3 +371,21 @@ def test_a_rule_until_the_year_9999_is_read_without_listing_its_dates():
     )
     assert gone.past == {"far@example.org"}
     assert gone.events == []
+
+
+def test_nul_characters_in_a_feed_do_not_break_its_reading(server):
+    """PostgreSQL stores no NUL in text: a feed's NUL is dropped, not a failed reading."""
+    body = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        b"BEGIN:VEVENT\r\nUID:nul\x00@example.org\r\nSUMMARY:Koffie\x00klets\r\n"
+        b"DESCRIPTION:Elke\x00 week\r\nLOCATION:Sint-Pietersnieuwstraat 1\x00\\, 9000 Gent\r\n"
+        b"DTSTART;TZID=Europe/Brussels:20270111T100000\r\n"
+        b"DTEND;TZID=Europe/Brussels:20270111T110000\r\n"
+        b"RRULE:FREQ=WEEKLY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    subscription = _subscribe(server, "/nul.ics", body)
+    report = _sync(subscription)
+    assert report.error == ""
+    activity = subscription.activities.get()
+    assert (activity.title, activity.feed_key) == ("Koffieklets", "nul@example.org")
+    assert "\x00" not in activity.description + activity.street_address
