@@ -91,14 +91,18 @@ class SyncReport:
 
 def _check_url(url: str) -> str:
     url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme.lower() == "webcal":
-        # Calendar programs' own scheme for the same feed over https.
-        url = "https" + url[len(parts.scheme) :]
+    try:
         parts = urlsplit(url)
+        if parts.scheme.lower() == "webcal":
+            # Calendar programs' own scheme for the same feed over https.
+            url = "https" + url[len(parts.scheme) :]
+            parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:  # "http://[::1": an unclosed or invalid IPv6 address
+        raise ValidationError({"source": ERROR_MESSAGES["url"]}, code="url") from None
     if parts.scheme.lower() not in ("http", "https"):
         raise ValidationError({"source": ERROR_MESSAGES["scheme"]}, code="scheme")
-    if not parts.hostname or len(url) > 2000:
+    if not hostname or len(url) > 2000:
         raise ValidationError({"source": ERROR_MESSAGES["url"]}, code="url")
     return url
 

@@ -79,26 +79,30 @@ def resolve(host: str, port: int) -> list[Address]:
 def _checked_address(
     url: str, *, allow_private: bool, address_allowed: Callable[[Address], bool] | None
 ) -> tuple[str, str, int, Address]:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:  # "http://[::1": an unclosed or invalid IPv6 address
+        raise FetchError("url", url) from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise FetchError("scheme", scheme)
-    if not parts.hostname:
+    if not hostname:
         raise FetchError("url", url)
     try:
         port = parts.port or (443 if scheme == "https" else 80)
     except ValueError:
         raise FetchError("url", url) from None
-    addresses = resolve(parts.hostname, port)
+    addresses = resolve(hostname, port)
     if not addresses:
-        raise FetchError("dns", parts.hostname)
+        raise FetchError("dns", hostname)
     if not allow_private:
         allowed = address_allowed or is_public
         refused = [a for a in addresses if not allowed(a)]
         if refused:
             # Every answer must be public: a name that also resolves to 10.0.0.1 is refused.
             raise FetchError("private_address", str(refused[0]))
-    return scheme, parts.hostname, port, addresses[0]
+    return scheme, hostname, port, addresses[0]
 
 
 def _request(
@@ -192,7 +196,10 @@ def fetch(
                 location = response.headers.get("Location")
                 if not location:
                     raise FetchError("status", str(response.status))
-                url = urljoin(url, location)
+                try:
+                    url = urljoin(url, location)
+                except ValueError:
+                    raise FetchError("url", location) from None
                 continue
             if response.status == 304:
                 return Fetched(

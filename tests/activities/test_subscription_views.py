@@ -94,3 +94,24 @@ def test_the_admin_lists_subscriptions_and_shows_where_an_activity_came_from(cli
     assert page.status_code == 200
     activity_page = client.get(reverse("admin:activities_activity_change", args=[imported.pk]))
     assert imported.feed_key in activity_page.content.decode()
+
+
+@pytest.mark.parametrize("source", ["http://[::1/feed.ics", "https://[::1]x/", "webcal://[/x.ics"])
+def test_a_malformed_address_is_a_form_error_and_nothing_is_stored(client, source):
+    membership = MembershipFactory()
+    client.force_login(membership.user)
+    page = reverse("activities:subscriptions", args=[membership.organisation.slug])
+    response = client.post(page, {"kind": "ical", "source": source})
+    assert response.status_code == 400
+    assert "This is not a valid web address." in response.content.decode()
+    assert not CalendarSubscription.objects.exists()
+
+
+def test_a_malformed_redirect_is_a_reading_error(server):
+    """A redirect to a broken address ends the reading with a reason, not an exception."""
+    from core import fetch
+
+    server.redirects["/broken.ics"] = "http://[::1/feed.ics"
+    with pytest.raises(fetch.FetchError) as error:
+        fetch.fetch(server.url("/broken.ics"), allow_private=True)
+    assert error.value.code == "url"
