@@ -46,6 +46,9 @@ ERROR_MESSAGES = {
     "connection": gettext_lazy("The calendar's server could not be reached."),
     "status": gettext_lazy("The calendar's server answered with an error (HTTP %(detail)s)."),
     "too_large": gettext_lazy("The calendar is larger than we read (at most %(limit)s MB)."),
+    "too_many_events": gettext_lazy(
+        "The calendar has more coming events than we read (at most %(events)s)."
+    ),
     "redirects": gettext_lazy("The address sends us on too many times."),
     "not_ical": gettext_lazy(
         "This address does not give an iCalendar (.ics) file. In Google Calendar, copy the "
@@ -63,6 +66,7 @@ def error_message(subscription: CalendarSubscription) -> str:
     return str(message) % {
         "detail": subscription.error_detail[:20],
         "limit": round(settings.ICAL_IMPORT_MAX_BYTES / 1_000_000, 1),
+        "events": settings.ICAL_IMPORT_MAX_EVENTS,
     }
 
 
@@ -217,6 +221,10 @@ def _read_ical(
         report.not_modified = True
         return None
     reading = ical.read(fetched.body, default_zone=settings.TIME_ZONE, now=now)
+    if len(reading.events) > settings.ICAL_IMPORT_MAX_EVENTS:
+        # 5 MB hold some 20,000 events, each an activity with up to a year of dates: refused
+        # as a whole (nothing changes) rather than cut at a point the feed did not choose.
+        raise fetch.FetchError("too_many_events", str(len(reading.events)))
     report.skipped += reading.skipped
     subscription.etag, subscription.last_modified = fetched.etag[:500], fetched.last_modified[:100]
     events: list = [(event, True) for event in reading.events]

@@ -384,6 +384,8 @@ EMBED_FRAME_ANCESTORS = env.list("EMBED_FRAME_ANCESTORS", default=["*"])
 ICAL_IMPORT_ALLOW_PRIVATE_HOSTS = env.bool("ICAL_IMPORT_ALLOW_PRIVATE_HOSTS", default=False)
 ICAL_IMPORT_TIMEOUT = env.float("ICAL_IMPORT_TIMEOUT", default=15.0)
 ICAL_IMPORT_MAX_BYTES = env.int("ICAL_IMPORT_MAX_BYTES", default=5_000_000)
+# Coming events one feed may hold: each becomes an activity with up to a year of dates.
+ICAL_IMPORT_MAX_EVENTS = env.int("ICAL_IMPORT_MAX_EVENTS", default=1000)
 # UiTdatabank search API v3 (an organiser's events): the key from publiq's platform.
 UITDATABANK_API_KEY = env.str("UITDATABANK_API_KEY", default="")
 UITDATABANK_SEARCH_URL = env.str("UITDATABANK_SEARCH_URL", default="https://search.uitdatabank.be")

@@ -14,6 +14,7 @@ import pytest
 import recurring_ical_events
 from dateutil import rrule as du_rrule
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from activities import ical, subscriptions
 from activities.models import Activity, CalendarSubscription, Occurrence
@@ -271,6 +272,28 @@ def test_feed_that_is_not_icalendar_or_fails_says_why(server, settings):
     big = _subscribe(server, "/big.ics", ical_feeds.google(), organisation=gone.organisation)
     assert _sync(big).error == "too_large"
     assert big.activities.count() == 0
+
+
+def test_a_feed_with_more_events_than_we_read_changes_nothing(server, settings):
+    subscription = _subscribe(server, "/nextcloud.ics", ical_feeds.nextcloud())
+    assert _sync(subscription).error == ""
+    before = sorted(subscription.activities.values_list("feed_key", "status"))
+    assert len(before) >= 4
+    settings.ICAL_IMPORT_MAX_EVENTS = 3
+    server.files["/nextcloud.ics"] = File(
+        ical_feeds.nextcloud().replace(b"SUMMARY:", b"SUMMARY:X ")
+    )
+    assert _sync(subscription).error == "too_many_events"
+    assert sorted(subscription.activities.values_list("feed_key", "status")) == before
+    assert not subscription.activities.filter(title__startswith="X ").exists()
+    subscription.refresh_from_db()
+    assert subscriptions.error_message(subscription) == (
+        "The calendar has more coming events than we read (at most 3)."
+    )
+    with translation.override("nl"):
+        assert subscriptions.error_message(subscription) == (
+            "De agenda heeft meer komende activiteiten dan we lezen (hoogstens 3)."
+        )
 
 
 def test_a_feed_that_never_answers_times_out(settings):
