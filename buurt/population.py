@@ -58,6 +58,10 @@ class PopulationImportResult:
     without_figure: int = 0  # neighbourhoods the file has no figure for
 
 
+# The largest figure Neighbourhood.population (a PositiveIntegerField) holds on every database.
+MAX_POPULATION = 2_147_483_647
+
+
 def population_import(
     *,
     path: str | Path,
@@ -90,10 +94,16 @@ def population_import(
     )
     figures: dict[str, int] = {}
     seen: dict[str, int] = {}
-    rows = list(rows)
+    try:
+        rows = list(rows)
+    except csv.Error as error:  # a field over the csv module's limit (128 kB), a broken quote
+        raise ImportSourceError(
+            _("This CSV file cannot be read: %(error)s") % {"error": error}
+        ) from None
     result.row_count = len(rows)
     for number, row in enumerate(progress(rows, len(rows)) if progress else rows, start=1):
-        code = field_text(row.get(code_name))
+        # PostgreSQL refuses a NUL in text: without it, the code is looked up like any other.
+        code = field_text(row.get(code_name)).replace("\x00", "")
         if not code:
             result.skipped.append(SkippedRow(number, code, _("no code")))
             continue
@@ -183,7 +193,13 @@ def _field(fields: list[str], given: str | None, candidates, option: str, layer:
 
 
 def _count(value) -> int | None:
-    """A whole, non-negative head count, or None. "1.234" is not read as 1 or as 1234."""
+    """A whole, non-negative head count that the column holds, or None. "1.234" is not read
+    as 1 or as 1234."""
+    count = _whole(value)
+    return count if count is not None and count <= MAX_POPULATION else None
+
+
+def _whole(value) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):

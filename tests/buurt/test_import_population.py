@@ -218,3 +218,30 @@ def test_demo_neighbourhoods_have_plausible_figures_marked_as_demo():
     assert all(n.population_is_demo and n.population for n in demo)
     # Gent had about 265,000 inhabitants in 2024: the invented figures stay near that.
     assert 240_000 < sum(n.population for n in demo) < 290_000
+
+
+def test_odd_rows_are_reported_not_a_database_error(tmp_path):
+    """A figure too large for the column, a NUL in a code, a field longer than the csv
+    module reads: each a reported row or a clear error, and nothing changes."""
+    NeighbourhoodFactory(code="44021A00-", population=100)
+    NeighbourhoodFactory(code="44021A01-", population=200)
+    path = statbel_csv(
+        tmp_path,
+        [
+            statbel_row("44021A00-", "99999999999"),
+            statbel_row("44021A02\x00", 5),
+            statbel_row("44021A01-", 300),
+        ],
+    )
+    out = run(path)
+    assert population("44021A00-") == 100
+    assert population("44021A01-") == 300
+    assert "Skipped row 1 (code 44021A00-): '99999999999' is not a number of inhabitants" in out
+
+    # The delimiter is found in the first 64 kB; the long field comes after them.
+    rows = [statbel_row(f"44021Z{n:03}-", 1) for n in range(1000)]
+    rows.append(statbel_row("44021A01-", 7, name="x" * 200_000))
+    huge = statbel_csv(tmp_path, rows, name="b.txt")
+    with pytest.raises(CommandError, match="cannot be read"):
+        run(huge)
+    assert population("44021A01-") == 300
