@@ -23,6 +23,9 @@ PHONE = {"width": 360, "height": 740}
 
 
 def page_width(page) -> int:
+    # Measured once the page and its stylesheet have loaded: a click returns when the next
+    # page starts, and a busy machine measured it unstyled (textareas and tables at full width).
+    page.wait_for_load_state("load")
     return page.evaluate("document.documentElement.scrollWidth")
 
 
@@ -137,6 +140,7 @@ def test_a_coordinator_loads_a_list_from_the_upload_page(page, live_server, tmp_
 
     page.goto(f"{live_server.url}/account/")
     page.get_by_role("link", name="Listings to check").click()
+    page.get_by_role("heading", name="Listings to check").wait_for()
     assert page.get_by_role("link", name="Vergeten Club").first.is_visible()
     assert page_width(page) <= PHONE["width"], wider_than_the_phone(page)
     assert axe_problems(page) == []
