@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("neighbourhelp.urls")),
     path("", include("referrals.urls")),
     path("", include("networkmap.urls")),
+    path("", include("regie.urls")),
 ]
 
 # django-allauth's rate limits answer with this page (status 429).

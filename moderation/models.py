@@ -99,6 +99,7 @@ class AuditEntry(models.Model):
         VIEW = "view", _("Viewed")
         CLAIM = "claim", _("Claimed as their association")
         CONFIRM_EMAIL = "confirm_email", _("E-mail address confirmed")
+        EXPORT = "export", _("Exported")
 
     # Null for what the application did by itself (an automatic hide). The account link is
     # dropped when the account is deleted (a cascade, not the application); actor_repr stays.

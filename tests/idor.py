@@ -621,6 +621,9 @@ PAGES: list[Page] = [
     Page("neighbourhelp:load", "coordinator"),
     Page("moderation:freshness", "coordinator"),
     Page("moderation:organisation-import", "coordinator"),
+
+    Page("regie:page", "coordinator"),
+    Page("regie:page", "moderator"),
 ]
 
 # URLs that serve no HTML page of their own, and why.
@@ -634,6 +637,9 @@ NOT_PAGES: dict[str, str] = {
     "activities:organisation-ics": "an iCalendar feed",
     "activities:neighbourhood-ics": "an iCalendar feed",
     "activities:registrations-csv": "a CSV download",
+    "regie:export-csv": "a CSV download",
+    "regie:export-gpkg": "a GeoPackage download",
+    "regie:export-geojson": "a GeoJSON download",
     "account_set_password": "redirects to change password: every account has one",
     "account_confirm_login_code": "log-in by code is off: redirects to the log-in page",
     "referrals:follow-up-link": "the e-mail's one-click answer: records it and redirects",

@@ -110,9 +110,23 @@
     }).addTo(map);
   }
 
+  // A choropleth: each area filled with the colour of its class, chosen on the server, which
+  // also writes the legend (in words and numbers) and the table of the same figures.
+  function addChoropleth(map, data) {
+    return L.geoJSON(data, {
+      style: function (feature) {
+        return { color: "#1f2933", weight: 1, fillColor: feature.properties.fill, fillOpacity: 0.75 };
+      },
+      onEachFeature: function (feature, layer) {
+        layer.bindTooltip(element("span", "", feature.properties.label), { sticky: true });
+      }
+    }).addTo(map);
+  }
+
   window.buurtkaart = {
     addOrganisations: addOrganisations,
     addNeighbourhoods: addNeighbourhoods,
+    addChoropleth: addChoropleth,
     clusterGroup: clusterGroup
   };
 }(window.L));
