@@ -621,7 +621,6 @@ PAGES: list[Page] = [
     Page("neighbourhelp:load", "coordinator"),
     Page("moderation:freshness", "coordinator"),
     Page("moderation:organisation-import", "coordinator"),
-
     Page("regie:page", "coordinator"),
     Page("regie:page", "moderator"),
 ]
