@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts import policy
 from buurt.models import Neighbourhood, Organisation
 from core.ratelimit import rate_limit
-from core.text import json_ld, render_user_markdown
+from core.text import csv_cell, json_ld, render_user_markdown
 
 from . import feeds, selectors, services, subscriptions
 from .forms import ActivityForm, AgendaFilterForm, CancelForm, RegisterForm
@@ -353,15 +353,10 @@ def activity_registrations_csv(request, pk):
         writer.writerow(
             [
                 timezone.localtime(registration.occurrence.starts_at).strftime("%Y-%m-%d %H:%M"),
-                _csv_safe(registration.name),
+                csv_cell(registration.name),
                 registration.get_status_display(),
                 _("yes") if registration.for_someone_else else _("no"),
                 timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
             ]
         )
     return response
-
-
-def _csv_safe(value: str) -> str:
-    """A name starting with = + - @ would be a formula in a spreadsheet."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value

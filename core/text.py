@@ -1,4 +1,5 @@
-"""User text for pages: sanitised Markdown, and JSON that is safe inside a <script> element.
+"""User text for pages: sanitised Markdown, JSON that is safe inside a <script> element, and
+CSV cells a spreadsheet does not run.
 
 People write descriptions and posts; the page must never carry their HTML. Markdown is parsed
 with its raw-HTML rules switched off (so `<b>` stays the text "<b>"), and the result is then
@@ -76,6 +77,19 @@ def render_user_markdown(text: str | None) -> SafeString:
 def json_for_script(data: Any) -> str:
     """JSON whose text cannot close or confuse the <script> element it is written into."""
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+
+
+# What makes a spreadsheet read a CSV cell as a formula (OWASP "CSV injection"): also a tab or
+# a carriage return before one, which some programs skip.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value for a CSV export: text that a spreadsheet would run as a formula gets a leading
+    apostrophe ("'=HYPERLINK(...)" shows as text); numbers and everything else stay as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return f"'{value}"
+    return value
 
 
 def json_ld(data: dict) -> SafeString:

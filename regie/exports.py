@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 import spatial
+from core.text import csv_cell
 
 from .indicators import count_indicators
 from .models import Snapshot
@@ -43,7 +44,8 @@ def snapshot_csv(snapshot: Snapshot) -> str:
 
 
 def _cell(value):
-    return "" if value is None else value
+    # Names come from imported boundary files: text a spreadsheet would run stays text.
+    return "" if value is None else csv_cell(value)
 
 
 def layer_name(snapshot: Snapshot) -> str:

