@@ -326,6 +326,11 @@ class Organisation(PlacedAddress, AccessAndCost, OpenDataIdentifiers):
         return reverse("buurt:organisation-detail", args=[self.slug])
 
     @property
+    def is_due_for_review(self) -> bool:
+        """Last confirmed LISTING_REVIEW_MONTHS ago or longer: its members are asked."""
+        return self.assured_on <= freshness.review_due_before()
+
+    @property
     def is_possibly_outdated(self) -> bool:
         """Nobody confirmed it for LISTING_OUTDATED_MONTHS: "phone first"."""
         return self.assured_on < freshness.outdated_before()

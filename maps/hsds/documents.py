@@ -388,6 +388,8 @@ def _organisation_service_basic(organisation: Organisation) -> dict:
             "email": organisation.email,
             "status": "active",
             "fees_description": str(organisation.get_cost_display()),
+            # When a person (a member, a moderator) or an import last confirmed the listing.
+            "assured_date": organisation.assured_on.isoformat(),
             "last_modified": organisation.updated_at.isoformat(),
         }
     )

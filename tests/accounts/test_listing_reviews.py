@@ -254,3 +254,18 @@ def test_the_share_confirmed_per_neighbourhood():
         "Empty",
     ]
     assert Organisation.objects.confirmed_recently(TODAY).count() == 3
+
+
+def test_my_account_asks_members_whether_a_due_listing_is_still_correct(client):
+    due = OrganisationFactory(
+        name="Toneelgroep Oud", assured_on=timezone.localdate() - datetime.timedelta(days=200)
+    )
+    fresh = OrganisationFactory(name="Toneelgroep Nieuw")
+    member = MembershipFactory(organisation=due).user
+    MembershipFactory(organisation=fresh, user=member)
+    client.force_login(member)
+
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+
+    assert page.count("Still correct?") == 1
+    assert f'href="/organisaties/{due.slug}/bewerken/#checked-title"' in page

@@ -243,6 +243,8 @@ def test_an_association_is_an_organization_with_its_services_and_locations(clien
         "Taalcafé online",
         "Belronde",
     }
+    # When the listing was last confirmed (a member, a moderator, an import): HSDS assured_date.
+    assert services["Buurthuis Korenmarkt"]["assured_date"] == organisation.assured_on.isoformat()
     (location,) = answer["locations"]
     assert location["id"] == str(organisation.location_uuid)
     assert (location["latitude"], location["longitude"]) == (KORENMARKT.y, KORENMARKT.x)
