@@ -4,6 +4,8 @@ Each answer is written by the serializer the OpenAPI schema shows, so the docume
 cannot drift from the answers.
 """
 
+import functools
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -150,7 +152,8 @@ class AddressGeocodeApi(APIView):
     )
     def get(self, request):
         try:
-            found = _look_up(request, geocoding.geocode)
+            # Whoever asks (a worker with a client's address): the text is not stored.
+            found = _look_up(request, functools.partial(geocoding.geocode, remember=False))
         except geocoding.GeocoderUnavailable:
             return _error(
                 _("Address search is not available now; try again later."),

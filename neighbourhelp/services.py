@@ -73,7 +73,9 @@ def public_point_for(point: Point, neighbourhood: Neighbourhood | None) -> Point
 def locate_address(text: str) -> tuple[Point, Neighbourhood]:
     """The exact point of an address in the covered area, and its neighbourhood."""
     try:
-        found = geocode(text, limit=1)
+        # A private person's address: never kept in the geocoder's cache (it would outlive
+        # the offer and the account).
+        found = geocode(text, limit=1, remember=False)
     except GeocodeInputError as exc:
         raise HelpError(exc.messages[0] if hasattr(exc, "messages") else str(exc)) from None
     except GeocoderUnavailable:

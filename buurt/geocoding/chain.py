@@ -76,12 +76,24 @@ def best_possible(parsed: ParsedQuery) -> str:
     return Precision.MUNICIPALITY
 
 
-def geocode(text, *, limit: int = 5, chain: list[str] | None = None) -> list[Candidate]:
+def geocode(
+    text, *, limit: int = 5, chain: list[str] | None = None, remember: bool = True
+) -> list[Candidate]:
     """Candidates for free text, best first. The one entry point for geocoding.
 
+    `remember=False` for an address that must not be stored (a search, often a client's
+    address): remote answers are not written to the cache for it.
     Raises GeocodeInputError for text that cannot be searched, and GeocoderUnavailable when
     nothing was found and a remote backend of the chain could not be asked (try again later).
     """
+    token = remote.REMEMBER.set(remember)
+    try:
+        return _geocode(text, limit=limit, chain=chain)
+    finally:
+        remote.REMEMBER.reset(token)
+
+
+def _geocode(text, *, limit: int, chain: list[str] | None) -> list[Candidate]:
     parsed = parse_checked(text)
     target = PRECISION_RANK[best_possible(parsed)]
     found: list[Candidate] = []

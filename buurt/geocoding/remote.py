@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import time
+from contextvars import ContextVar
 from datetime import timedelta
 
 import requests
@@ -38,6 +39,11 @@ BE_NL = ["be", "nl"]
 # --- cache and politeness -----------------------------------------------------------------
 
 
+# False while geocoding a search: the address a worker types is often their client's, and it
+# must not stay in a row (GeocodeCache). Cached answers are still read, none is written.
+REMEMBER: ContextVar[bool] = ContextVar("geocoder_remember", default=True)
+
+
 def query_key(text: str) -> str:
     """The cache key of a question: folded, single spaces, at most 300 characters."""
     return " ".join(fold(text).split())[:300]
@@ -56,6 +62,8 @@ def cached(backend: str, text: str, ask) -> list[Candidate]:
     if hit is not None:
         return [Candidate.from_dict(c) for c in hit.candidates]
     candidates = ask()
+    if not REMEMBER.get():
+        return candidates
     try:
         with transaction.atomic():
             GeocodeCache.objects.update_or_create(

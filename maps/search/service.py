@@ -81,7 +81,8 @@ def search_location(params: SearchParams) -> Location:
             raise LocationError(_("Type an address, or use your location."))
         return Location(point=params.point, label=_("the chosen point"), precision=POINT)
     try:
-        candidates = geocoding.geocode(params.address, limit=1)
+        # The typed address is often a client's: never stored, not even as a cached answer.
+        candidates = geocoding.geocode(params.address, limit=1, remember=False)
     except geocoding.GeocodeInputError as exc:
         raise LocationError(str(exc)) from exc
     except geocoding.GeocoderUnavailable as exc:

@@ -2,6 +2,7 @@
 
 No request leaves: `responses` refuses every URL that a test did not register."""
 
+import contextlib
 import json
 import time
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from buurt.geocoding import GeocoderUnavailable, autocomplete, geocode
 from buurt.models import GeocodeCache
+from neighbourhelp.services import HelpError, locate_address
 from spatial import great_circle_m
 
 from .gazetteer_data import load_gazetteer
@@ -289,3 +291,23 @@ def test_a_failing_remote_does_not_hide_local_results(settings, http, tmp_path):
     http.get(PDOK, body=requests.ConnectionError("network down"))
     found = geocode("Onbekendestraat 1, 9000 Gent")
     assert [c.label for c in found] == ["9000 Gent"]
+
+
+def test_a_searched_address_is_not_stored_in_the_cache(settings, http, client):
+    """The map search's address is often a worker's client's, a help offer's is a private
+    person's: a remote geocoder answers them, and no row keeps them (the search page, the
+    embedded map, the address API, a help offer's address); an organisation's is cached."""
+    settings.GEOCODER_CHAIN = ["nominatim"]
+    http.get(NOMINATIM, json=NOMINATIM_ANSWER)
+    for url in ("/zoeken/", "/embed/kaart/"):
+        response = client.get(url, {"address": "Korenmarkt 1, 9000 Gent"})
+        assert response.status_code == 200, url
+    assert (
+        client.get("/api/addresses/geocode/", {"q": "Korenmarkt 1, 9000 Gent"}).status_code == 200
+    )
+    with contextlib.suppress(HelpError):  # a neighbour's own address, offering help
+        locate_address("Korenmarkt 1, 9000 Gent")
+    assert len(http.calls) == 4
+    assert not GeocodeCache.objects.exists()
+    geocode("Korenmarkt 1, 9000 Gent")  # as for an organisation's own address
+    assert GeocodeCache.objects.filter(query_key="korenmarkt 1, 9000 gent").exists()
