@@ -503,6 +503,11 @@ def read(body: bytes, *, default_zone: str, now: datetime.datetime) -> FeedReadi
         except SkipEvent as skip:
             reading.skipped.append((uid, str(skip)))
             continue
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError) as error:
+            # A property icalendar could not read (DTSTART:garbage, a PERIOD where a date
+            # belongs, DTSTART twice): this event is left out, the rest of the feed is read.
+            reading.skipped.append((uid, f"unreadable: {error}"[:300]))
+            continue
         for event in found:
             if event.ends_at_last is not None and event.ends_at_last < now - KEEP_PAST:
                 reading.past.add(event.key)

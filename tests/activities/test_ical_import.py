@@ -412,3 +412,34 @@ def test_nul_characters_in_a_feed_do_not_break_its_reading(server):
     activity = subscription.activities.get()
     assert (activity.title, activity.feed_key) == ("Koffieklets", "nul@example.org")
     assert "\x00" not in activity.description + activity.street_address
+
+
+def test_an_event_with_a_broken_property_is_skipped_and_the_others_are_read(server):
+    """One unreadable event (a date that is not one, a PERIOD for DTSTART, DTSTART twice, an
+    EXDATE that is not a date, a COUNT beyond any integer) made the whole reading fail with an
+    exception, every hour, with nothing recorded on the subscription."""
+    broken = [
+        "DTSTART:notadate",
+        "DTSTART;VALUE=PERIOD:20270111T100000Z/20270111T110000Z",
+        "DTSTART:20270111T100000Z\r\nDTSTART:20270112T100000Z",
+        "DTSTART:20270111T100000Z\r\nRRULE:FREQ=WEEKLY\r\nEXDATE:garbage",
+        "DTSTART:20270111T100000Z\r\nRRULE:FREQ=DAILY;COUNT=99999999999",
+        "DTSTART:20270111T100000Z\r\nRECURRENCE-ID:garbage",
+    ]
+    events = [
+        f"BEGIN:VEVENT\r\nUID:broken{n}@example.org\r\nSUMMARY:Kapot\r\n{lines}\r\nEND:VEVENT\r\n"
+        for n, lines in enumerate(broken)
+    ]
+    events.append(
+        "BEGIN:VEVENT\r\nUID:good@example.org\r\nSUMMARY:Koffie\r\n"
+        "DTSTART;TZID=Europe/Brussels:20270111T100000\r\n"
+        "DTEND;TZID=Europe/Brussels:20270111T110000\r\nEND:VEVENT\r\n"
+    )
+    body = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + "".join(events)
+    subscription = _subscribe(server, "/broken.ics", (body + "END:VCALENDAR\r\n").encode())
+    report = _sync(subscription)
+    assert report.error == ""
+    assert list(subscription.activities.values_list("feed_key", flat=True)) == ["good@example.org"]
+    assert {uid for uid, _reason in report.skipped} >= {
+        f"broken{n}@example.org" for n in (0, 1, 2, 3, 4)
+    }
