@@ -79,6 +79,7 @@ def count_indicators() -> list[Indicator]:
         Indicator("welcome_person", _("with a welcome person (come alone)")),
         Indicator("wheelchair", _("wheelchair accessible")),
         Indicator("activities_30_days", _("activity dates in the next 30 days")),
+        Indicator("listings_confirmed", _("listings confirmed in the last 12 months")),
     ]
     people = [
         Indicator("help_offers", _("neighbour help offers"), about_people=True),

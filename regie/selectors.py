@@ -19,6 +19,7 @@ from .models import AddressBasis, AreaFigures, Snapshot
 OUT_OF_REACH = "out_of_reach"
 REACH_SHARE = "reach_share"
 RESIDENTS = "residents"
+FRESHNESS = "freshness"
 YEAR_AGO_MIN_DAYS = 335  # "a year ago": the newest snapshot at least 11 months older
 
 
@@ -27,6 +28,11 @@ def indicators() -> list[Indicator]:
         Indicator(OUT_OF_REACH, _("residents out of reach (white spot)"), per_thousand=False),
         Indicator(REACH_SHARE, _("share of addresses within reach (%)"), per_thousand=False),
         Indicator(RESIDENTS, _("residents"), per_thousand=False),
+        Indicator(
+            FRESHNESS,
+            _("share of listings confirmed in the last 12 months (%)"),
+            per_thousand=False,
+        ),
         *count_indicators(),
     ]
 
@@ -65,6 +71,16 @@ def out_of_reach(figures: AreaFigures, filter_code: str, distance: int) -> int |
     return round(figures.residents * (figures.points - reached) / figures.points)
 
 
+def freshness_share(figures: AreaFigures) -> int | None:
+    """Percentage of the listings confirmed in the last 12 months, rounded down, as the
+    freshness page shows it (buurt.selectors.NeighbourhoodFreshness); None without listings."""
+    listings = figures.counts.get("organisations")
+    confirmed = figures.counts.get("listings_confirmed")
+    if not listings or confirmed is None:
+        return None
+    return confirmed * 100 // listings
+
+
 def value_of(
     figures: AreaFigures, indicator: Indicator, filter_code: str, distance: int, per_thousand: bool
 ):
@@ -74,6 +90,8 @@ def value_of(
         return reach_share(figures, filter_code, distance)
     if indicator.code == RESIDENTS:
         return figures.residents
+    if indicator.code == FRESHNESS:
+        return freshness_share(figures)
     count = figures.counts.get(indicator.code)
     if not per_thousand or not indicator.per_thousand or indicator.about_people:
         return count
@@ -180,6 +198,7 @@ def export_columns() -> list[tuple[str, str]]:
         ("residents_demo", "1 when the residents figure is an invented demo figure"),
         ("reach_basis", "gazetteer = address register; grid = 100 m grid"),
         ("reach_points", "addresses or grid points"),
+        ("freshness_percent", "% of listings confirmed in the last 12 months"),
     ]
     for reach_filter in FILTERS_BY_CODE.values():
         for distance in DISTANCES:
@@ -217,6 +236,7 @@ def export_rows(snapshot: Snapshot) -> list[tuple[AreaFigures, dict]]:
             "residents_demo": int(figures.residents_demo),
             "reach_basis": figures.address_basis,
             "reach_points": figures.points,
+            "freshness_percent": freshness_share(figures),
         }
         for code in FILTERS_BY_CODE:
             for distance in DISTANCES:

@@ -15,11 +15,12 @@ from django.utils import timezone
 import spatial
 from activities.models import Occurrence
 from buurt.models import Address, Neighbourhood, Organisation
+from buurt.selectors import neighbourhoods_freshness
 from neighbourhelp.models import HelpOffer, HelpRequest
 from neighbourhelp.services import month_start
 from referrals.models import Referral
 from referrals.selectors import WENT, OutcomeRow
-from spatial.reach import Table, grid_points, points_in_areas_sql, reach_counts
+from spatial.reach import Table, grid_points, points_in_areas_sql, points_once, reach_counts
 
 from .indicators import DISTANCES, REACH_FILTERS, count_indicators
 from .models import AddressBasis, AreaFigures, GridPoint, Snapshot
@@ -43,7 +44,7 @@ def snapshot_take(*, today: datetime.date | None = None, now=None) -> Snapshot:
     Snapshot.objects.filter(taken_on=today).delete()
     snapshot = Snapshot.objects.create(taken_on=today)
     neighbourhoods = list(Neighbourhood.objects.all())
-    counts = _counts(now)
+    counts = _counts(now, today)
     basis = _reach_points()
     reach = _reach()
     AreaFigures.objects.bulk_create(
@@ -66,7 +67,7 @@ def snapshot_take(*, today: datetime.date | None = None, now=None) -> Snapshot:
     return snapshot
 
 
-def _counts(now) -> dict[int, dict[str, int | None]]:
+def _counts(now, today) -> dict[int, dict[str, int | None]]:
     """Per neighbourhood id, every count indicator (regie.indicators.count_indicators)."""
     per: dict[int, Counter] = defaultdict(Counter)
     organisations = Organisation.objects.public().filter(neighbourhood__isnull=False)
@@ -93,6 +94,9 @@ def _counts(now) -> dict[int, dict[str, int | None]]:
         .annotate(n=Count("pk"))
     ):
         per[row["activity__neighbourhood_id"]]["activities_30_days"] = row["n"]
+
+    for freshness in neighbourhoods_freshness(today=today):
+        per[freshness.neighbourhood.pk]["listings_confirmed"] = freshness.confirmed
 
     people: dict[int, Counter] = defaultdict(Counter)
     for row in HelpOffer.objects.public().values("neighbourhood_id").annotate(n=Count("pk")):
@@ -186,14 +190,15 @@ def _reach_points() -> dict[int, tuple[str, int]]:
 def _reach() -> dict[str, dict[int, dict[str, int]]]:
     """Filter code -> area id -> {"400": points reached, ...}."""
     *_rest, listings = _tables()
-    points_sql = _points_sql()
+    points_sql, points_params = points_once(connection, _points_sql())
     result = {}
     for reach_filter in REACH_FILTERS:
-        ids = Organisation.objects.on_map().filter(reach_filter.condition()).values("pk")
+        ids = Organisation.objects.on_map().filter(reach_filter.condition()).order_by().values("pk")
         ids_sql, ids_params = ids.query.sql_with_params()
         counts = reach_counts(
             connection,
             points_sql=points_sql,
+            points_params=points_params,
             listings=listings,
             listing_ids_sql=ids_sql,
             listing_ids_params=ids_params,

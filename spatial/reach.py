@@ -81,12 +81,23 @@ def reach_counts(
         _q(connection, listings.key),
         _q(connection, listings.geometry),
     )
-    if connection.vendor == "postgresql":
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        # The matching listings in a temporary table with a GiST index of their own: each
+        # point then walks that index nearest first and stops at the first row. (Filtering
+        # the listings table inside the walk made PostgreSQL test every row it passed
+        # against the filter's list, 0.4 ms a point.) `<->` on geography is the distance on
+        # the sphere (see spatial.nearest).
+        _temporary_table(
+            connection,
+            "regie_reach_listings",
+            f"SELECT li.{l_geom} AS point FROM {lq} li WHERE li.{l_key} IN ({listing_ids_sql})",
+            listing_ids_params,
+            index="point",
+        )
         nearest = (
-            f"(SELECT ST_Distance(li.{l_geom}, pts.point, false) FROM {lq} li "
-            f"WHERE ST_DWithin(li.{l_geom}, pts.point, %s, false) "
-            f"AND li.{l_key} IN ({listing_ids_sql}) "
-            f"ORDER BY li.{l_geom} <-> pts.point LIMIT 1)"
+            "(SELECT rl.point <-> pts.point FROM regie_reach_listings rl "
+            "ORDER BY rl.point <-> pts.point LIMIT 1)"
         )
     else:
         # The box around the point that holds every point within `furthest` metres.
@@ -109,11 +120,30 @@ def reach_counts(
         f"SELECT pts.area_id AS area_id, {nearest} AS d FROM ({points_sql}) pts"
         f") near GROUP BY near.area_id"
     )
-    first = [furthest] if connection.vendor == "postgresql" else []
-    params = [*first, *listing_ids_params, *points_params]
+    params = [*points_params] if postgres else [*listing_ids_params, *points_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {row[0]: [int(n or 0) for n in row[1:]] for row in cursor.fetchall()}
+
+
+def _temporary_table(connection, name: str, sql: str, params, *, index: str | None) -> None:
+    """(Re)make a temporary table (PostgreSQL, this session only) from a query, with a GiST
+    index on `index`, analysed so that the planner knows its size."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {sql}", list(params))
+        if index:
+            cursor.execute(f"CREATE INDEX ON {name} USING gist ({index})")
+        cursor.execute(f"ANALYZE {name}")
+
+
+def points_once(connection, points_sql: str, params: Sequence = ()) -> tuple[str, list]:
+    """On PostGIS, the (area_id, point) rows of `points_sql` computed once into a temporary
+    table, for reach_counts to read for every filter; elsewhere the query as it is."""
+    if connection.vendor != "postgresql":
+        return points_sql, list(params)
+    _temporary_table(connection, "regie_reach_points", points_sql, params, index=None)
+    return "SELECT area_id, point FROM regie_reach_points", []
 
 
 def grid_points(area: Polygon | MultiPolygon, *, spacing_m: int = 100) -> list[Point]:

@@ -7,7 +7,9 @@ on the sphere both databases measure on, so 0.00286° of longitude west is 200 m
 import datetime
 
 import pytest
+from django.utils import timezone
 
+from buurt.models import Organisation
 from regie.models import AddressBasis, AreaFigures, GridPoint
 from regie.services import snapshot_take
 from tests.factories import (
@@ -93,3 +95,22 @@ def test_beat_takes_a_snapshot_monthly_through_the_task(town, settings):
     snapshot_take_task.delay()
 
     assert AreaFigures.objects.count() == 2
+
+
+def test_freshness_counts_listings_confirmed_in_the_last_12_months(town):
+    from regie.selectors import freshness_share
+
+    a, _b = town
+    today = datetime.date(2026, 12, 1)
+    Organisation.objects.filter(neighbourhood=a, kind="culture").update(
+        assured_on=today - datetime.timedelta(days=30)
+    )
+    Organisation.objects.filter(neighbourhood=a, kind="sports").update(
+        assured_on=today - datetime.timedelta(days=400)
+    )
+
+    snapshot_take(today=today, now=timezone.make_aware(datetime.datetime(2026, 12, 1, 12)))
+
+    row = figures(a)
+    assert (row.counts["organisations"], row.counts["listings_confirmed"]) == (2, 1)
+    assert freshness_share(row) == 50

@@ -1,0 +1,333 @@
+"""Benchmark of the coordination snapshot (regie): reach for six filters at three distances.
+
+Not a test: it prints figures, with progress, and writes bench/results/reach-<backend>-<a>.json.
+It uses a database of its own and empties its buurt/regie tables first:
+
+    createdb -h 127.0.0.1 -U postgres buurtkaart_reach_bench
+    DEBUG=1 nice -n 15 .venv/bin/python bench/reach.py \\
+        --addresses 1000000 --listings 100000 --neighbourhoods 1000
+
+Synthetic data: a square of neighbourhoods (a grid of --neighbourhoods cells of 700 x 700 m,
+about a Flemish statistical sector) south of Gent; addresses scattered over it, half of them
+in dense clusters (streets) and half uniformly; listings likewise, with the flags the filters
+ask for at fixed rates (reduced rate 40%, welcome person 30%, wheelchair 50%, peer groups and
+community centres among the kinds, a network model on 10%). Addresses are loaded with COPY
+(PostGIS) or executemany (SpatiaLite); listings with bulk_create.
+
+Timed: the grid/address basis, each filter's reach (all neighbourhoods, three distances in one
+pass), and the whole snapshot_take (counts included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+sys.path.insert(0, str(ROOT))
+ORIGIN = (3.60, 50.90)  # lon, lat of the south-west corner
+CELL_M = 700
+M_PER_DEG_LAT = 111_195.08
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def setup(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DEBUG", "1")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def grid_size(neighbourhoods: int) -> int:
+    return math.ceil(math.sqrt(neighbourhoods))
+
+
+def degrees(meters_x: float, meters_y: float) -> tuple[float, float]:
+    lat = ORIGIN[1] + meters_y / M_PER_DEG_LAT
+    lon = ORIGIN[0] + meters_x / (M_PER_DEG_LAT * math.cos(math.radians(ORIGIN[1])))
+    return lon, lat
+
+
+def random_points(count: int, side_m: float, rng: random.Random):
+    """Half in clusters of ~200 m around random centres, half uniform, as (lon, lat)."""
+    centres = [
+        (rng.uniform(0, side_m), rng.uniform(0, side_m)) for _ in range(max(1, count // 400))
+    ]
+    for index in range(count):
+        if index % 2:
+            x, y = rng.uniform(0, side_m), rng.uniform(0, side_m)
+        else:
+            cx, cy = rng.choice(centres)
+            x = min(max(cx + rng.gauss(0, 200), 0), side_m)
+            y = min(max(cy + rng.gauss(0, 200), 0), side_m)
+        yield degrees(x, y)
+
+
+def empty() -> None:
+    from django.db import connection
+
+    tables = [
+        "regie_areafigures",
+        "regie_snapshot",
+        "regie_gridpoint",
+        "buurt_organisation_network_models",
+        "buurt_organisation_languages",
+        "buurt_address",
+        "buurt_street",
+        "buurt_organisation",
+        "buurt_neighbourhood",
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+        else:
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")
+
+
+def seed_neighbourhoods(count: int):
+    from django.contrib.gis.geos import MultiPolygon, Polygon
+
+    from buurt.models import Neighbourhood
+
+    side = grid_size(count)
+    rows = []
+    for number in range(count):
+        i, j = number % side, number // side
+        w, s = degrees(i * CELL_M, j * CELL_M)
+        e, n = degrees((i + 1) * CELL_M, (j + 1) * CELL_M)
+        ring = ((w, s), (e, s), (e, n), (w, n), (w, s))
+        rows.append(
+            Neighbourhood(
+                code=f"bench-{number:05d}",
+                name=f"Sector {number}",
+                municipality_name="Bench",
+                municipality_code="99999",
+                boundary=MultiPolygon(Polygon(ring, srid=4326), srid=4326),
+                population=random.Random(number).randint(300, 2500),
+                population_source="bench (invented)",
+            )
+        )
+    Neighbourhood.objects.bulk_create(rows, batch_size=1000)
+    return side * CELL_M
+
+
+def seed_addresses(count: int, side_m: float, rng: random.Random) -> None:
+    from django.db import connection
+
+    from buurt.models import Street
+
+    street = Street.objects.create(
+        uid="bench", name="Benchstraat", key="benchstraat", key_alt="", postcode="9999",
+        municipality="Bench", place_keys="bench",
+    )  # fmt: skip
+    columns = (
+        "street_id, house_number, number, house_key, box, box_key, point, source, source_id, status"
+    )
+    batch = 50_000
+    points = random_points(count, side_m, rng)
+    done = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor
+            with raw.copy(f"COPY buurt_address ({columns}) FROM STDIN") as copy:
+                for number, (lon, lat) in enumerate(points, start=1):
+                    copy.write_row(
+                        (street.pk, str(number), number, str(number), "", "",
+                         f"SRID=4326;POINT({lon} {lat})", "bench", f"bench-{number}", "")
+                    )  # fmt: skip
+                    if number % batch == 0:
+                        log(f"  addresses {number:,}/{count:,}")
+            cursor.execute("ANALYZE buurt_address")
+        else:
+            sql = (
+                f"INSERT INTO buurt_address ({columns}) VALUES "
+                "(%s, %s, %s, %s, '', '', MakePoint(%s, %s, 4326), 'bench', %s, '')"
+            )
+            rows = []
+            for number, (lon, lat) in enumerate(points, start=1):
+                rows.append(
+                    (street.pk, str(number), number, str(number), lon, lat, f"bench-{number}")
+                )
+                if len(rows) == batch:
+                    cursor.executemany(sql, rows)
+                    done += len(rows)
+                    rows = []
+                    log(f"  addresses {done:,}/{count:,}")
+            cursor.executemany(sql, rows)
+
+
+def seed_listings(count: int, side_m: float, rng: random.Random) -> None:
+    from django.contrib.gis.geos import Point
+    from django.db import connection
+
+    from buurt.models import Neighbourhood, NetworkModel, Organisation
+    from core.moderation import ModerationState
+
+    kinds = [k for k in Organisation.Kind.values if k != Organisation.Kind.OTHER]
+    models = list(NetworkModel.objects.values_list("code", flat=True))
+    batch, made = 5_000, 0
+    points = random_points(count, side_m, rng)
+    while made < count:
+        rows = []
+        for _ in range(min(batch, count - made)):
+            lon, lat = next(points)
+            made += 1
+            rows.append(
+                Organisation(
+                    name=f"Bench {made}", slug=f"bench-{made:08d}", kind=rng.choice(kinds),
+                    point=Point(lon, lat, srid=4326), status=Organisation.Status.PUBLISHED,
+                    moderation_state=ModerationState.APPROVED,
+                    reduced_rate=rng.random() < 0.4, welcome_person=rng.random() < 0.3,
+                    wheelchair_accessible=rng.random() < 0.5,
+                    cost=rng.choice(Organisation.Cost.values), is_demo=True,
+                )
+            )  # fmt: skip
+        created = Organisation.objects.bulk_create(rows)
+        through = Organisation.network_models.through
+        through.objects.bulk_create(
+            [
+                through(organisation_id=o.pk, networkmodel_id=rng.choice(models))
+                for o in created
+                if models and rng.random() < 0.1
+            ]
+        )
+        log(f"  listings {made:,}/{count:,}")
+    # Listings in their neighbourhood, as organisation_save would place them.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "UPDATE buurt_organisation o SET neighbourhood_id = n.id "
+                "FROM buurt_neighbourhood n WHERE ST_Intersects(n.boundary, o.point::geometry)"
+            )
+            cursor.execute("ANALYZE buurt_organisation")
+        else:
+            for n in Neighbourhood.objects.all():
+                Organisation.objects.filter(point__within=n.boundary).update(neighbourhood=n)
+
+
+def run(args) -> dict:
+    from django.db import connection
+
+    from regie import services
+    from regie.indicators import DISTANCES, REACH_FILTERS
+    from spatial.reach import reach_counts
+
+    rng = random.Random(args.seed)
+    figures: dict = {
+        "backend": connection.vendor,
+        "addresses": args.addresses,
+        "listings": args.listings,
+        "neighbourhoods": args.neighbourhoods,
+        "cpus": os.cpu_count(),
+        "load_before": os.getloadavg()[0],
+    }
+    if not args.skip_seed:
+        log("emptying the bench tables")
+        empty()
+        started = time.perf_counter()
+        side_m = seed_neighbourhoods(args.neighbourhoods)
+        log(f"{args.neighbourhoods:,} neighbourhoods over {side_m / 1000:.1f} km square")
+        seed_addresses(args.addresses, side_m, rng)
+        seed_listings(args.listings, side_m, rng)
+        figures["seed_s"] = round(time.perf_counter() - started, 1)
+        log(f"seeded in {figures['seed_s']} s")
+
+    started = time.perf_counter()
+    basis = services._reach_points()
+    figures["basis_s"] = round(time.perf_counter() - started, 1)
+    log(f"address basis per neighbourhood: {figures['basis_s']} s")
+
+    *_rest, listings = services._tables()
+    from spatial.reach import points_once
+
+    started = time.perf_counter()
+    points_sql, points_params = points_once(connection, services._points_sql())
+    figures["points_once_s"] = round(time.perf_counter() - started, 1)
+    log(f"addresses and grid points placed in their neighbourhoods: {figures['points_once_s']} s")
+    from buurt.models import Organisation
+
+    figures["filters"] = {}
+    reach_total = 0.0
+    for reach_filter in REACH_FILTERS:
+        ids = Organisation.objects.on_map().filter(reach_filter.condition()).order_by().values("pk")
+        sql, params = ids.query.sql_with_params()
+        matching = ids.count()
+        started = time.perf_counter()
+        counts = reach_counts(
+            connection,
+            points_sql=points_sql,
+            points_params=points_params,
+            listings=listings,
+            listing_ids_sql=sql,
+            listing_ids_params=params,
+            bands=DISTANCES,
+        )
+        seconds = time.perf_counter() - started
+        reach_total += seconds
+        points = sum(row[0] for row in counts.values())
+        shares = {
+            str(d): round(100 * sum(row[i + 1] for row in counts.values()) / max(points, 1), 1)
+            for i, d in enumerate(DISTANCES)
+        }
+        figures["filters"][reach_filter.code] = {
+            "listings": matching,
+            "seconds": round(seconds, 1),
+            "points": points,
+            "reached_percent": shares,
+        }
+        log(
+            f"reach {reach_filter.code}: {matching:,} listings, {points:,} points, "
+            f"{seconds:.1f} s, reached % {shares}"
+        )
+    figures["reach_s"] = round(reach_total, 1)
+    figures["grid_areas"] = sum(1 for kind, _n in basis.values() if kind == "grid")
+    log(f"all reach figures (6 filters x 3 distances): {figures['reach_s']} s")
+    if not args.skip_snapshot:
+        started = time.perf_counter()
+        services.snapshot_take()
+        figures["snapshot_s"] = round(time.perf_counter() - started, 1)
+        log(f"whole snapshot (counts + basis + reach, stored): {figures['snapshot_s']} s")
+    figures["load_after"] = os.getloadavg()[0]
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--addresses", type=int, default=100_000)
+    parser.add_argument("--listings", type=int, default=10_000)
+    parser.add_argument("--neighbourhoods", type=int, default=100)
+    parser.add_argument(
+        "--database-url",
+        default="postgis://postgres@127.0.0.1:5432/buurtkaart_reach_bench",
+        help="a database of its own: its buurt and regie tables are emptied",
+    )
+    parser.add_argument("--seed", type=int, default=20)
+    parser.add_argument("--skip-seed", action="store_true", help="reuse the seeded data")
+    parser.add_argument("--skip-snapshot", action="store_true", help="time the reach only")
+    args = parser.parse_args()
+    setup(args.database_url)
+    figures = run(args)
+    print(json.dumps(figures, indent=2))
+    RESULTS.mkdir(exist_ok=True)
+    name = f"reach-{figures['backend']}-{args.addresses}-{args.listings}-{args.neighbourhoods}.json"
+    (RESULTS / name).write_text(json.dumps(figures, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
