@@ -217,7 +217,10 @@ def fetch(
                 raise FetchError("too_large", declared)
             body = bytearray()
             try:
-                for chunk in response.stream(64 * 1024, decode_content=True):
+                # read1: whatever has arrived, at most 64 kB. A read of 64 kB waits for all
+                # of them, so a server dripping a byte at a time (each within the read
+                # timeout) held the reading for hours past the deadline.
+                while chunk := response.read1(64 * 1024, decode_content=True):
                     body += chunk
                     if len(body) > max_bytes:
                         raise FetchError("too_large", str(len(body)))

@@ -172,3 +172,42 @@ def test_https_is_read_from_the_checked_address_with_the_name_verified(certifica
         # And a certificate nobody vouches for is refused.
         with pytest.raises(fetch.FetchError):
             fetch.fetch(url, allow_private=True)
+
+
+def test_a_body_sent_a_byte_at_a_time_ends_at_the_timeout():
+    """A server that drips its body (a byte every 0.05 s, each within the read timeout) is
+    cut off at the overall timeout; reading 64 kB blocks waited for all of them."""
+    import socket
+    import threading
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    port = listener.getsockname()[1]
+    stop = threading.Event()
+
+    def drip():
+        conn, _address = listener.accept()
+        conn.recv(4096)
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/calendar\r\nContent-Length: 100000\r\n\r\n"
+        )
+        deadline = time.monotonic() + 4  # then closes: the test never hangs
+        while not stop.is_set() and time.monotonic() < deadline:
+            conn.sendall(b"B")
+            time.sleep(0.05)
+        conn.close()
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(fetch.FetchError) as error:
+            fetch.fetch(f"http://127.0.0.1:{port}/feed.ics", timeout=0.5, allow_private=True)
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()
+    assert error.value.code == "timeout"
+    assert time.monotonic() - started < 2
