@@ -8,6 +8,7 @@ can have (an address when a house number was typed, a street when only a street 
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from collections.abc import Callable
 
@@ -76,6 +77,15 @@ def best_possible(parsed: ParsedQuery) -> str:
     return Precision.MUNICIPALITY
 
 
+# A URL's query string in an error message ("... for url: https://...?q=Dam+1+..."): it holds
+# what was typed, often a client's address, which no log may keep.
+_QUERY = re.compile(r"\?[^\s'\")]*")
+
+
+def _without_query(message: str) -> str:
+    return _QUERY.sub("?…", message)
+
+
 def geocode(
     text, *, limit: int = 5, chain: list[str] | None = None, remember: bool = True
 ) -> list[Candidate]:
@@ -102,7 +112,7 @@ def _geocode(text, *, limit: int, chain: list[str] | None) -> list[Candidate]:
         try:
             found += BACKENDS[name](parsed, limit=limit)
         except GeocoderUnavailable as exc:
-            logger.warning("geocoder %s unavailable: %s", name, exc)
+            logger.warning("geocoder %s unavailable: %s", name, _without_query(str(exc)))
             unavailable.append(name)
             continue
         if found and min(PRECISION_RANK[c.precision] for c in found) <= target:

@@ -311,3 +311,19 @@ def test_a_searched_address_is_not_stored_in_the_cache(settings, http, client):
     assert not GeocodeCache.objects.exists()
     geocode("Korenmarkt 1, 9000 Gent")  # as for an organisation's own address
     assert GeocodeCache.objects.filter(query_key="korenmarkt 1, 9000 gent").exists()
+
+
+@pytest.mark.parametrize("backend", ["pdok", "nominatim"])
+def test_a_remote_failure_leaves_the_address_out_of_the_log(settings, http, caplog, backend):
+    """requests names the URL with its query ('503 Server Error ... for url: ...?q=Dam+1...'):
+    the warning keeps the host and the status, not what was typed (often a client's address)."""
+    settings.GEOCODER_CHAIN = [backend]
+    http.get(PDOK if backend == "pdok" else NOMINATIM, status=503, json={})
+    with (
+        caplog.at_level("WARNING", logger="buurt.geocoding.chain"),
+        pytest.raises(GeocoderUnavailable),
+    ):
+        geocode("Geheimstraat 17 Amsterdam")
+    assert "unavailable" in caplog.text
+    assert "Geheimstraat" not in caplog.text.replace("+", " ")
+    assert "geheimstraat" not in caplog.text.lower()
