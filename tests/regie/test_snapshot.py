@@ -114,3 +114,17 @@ def test_freshness_counts_listings_confirmed_in_the_last_12_months(town):
     row = figures(a)
     assert (row.counts["organisations"], row.counts["listings_confirmed"]) == (2, 1)
     assert freshness_share(row) == 50
+
+
+def test_the_command_takes_a_snapshot_on_demand(town):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import translation
+
+    out = StringIO()
+    with translation.override("en"):
+        call_command("regie_snapshot", stdout=out)
+
+    assert AreaFigures.objects.count() == 2
+    assert ": 2 neighbourhoods in " in out.getvalue()
