@@ -12,8 +12,10 @@ settings.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -105,6 +107,33 @@ def _checked_address(
     return scheme, hostname, port, addresses[0]
 
 
+class _Deadline:
+    """Mixed into urllib3's connection classes: at `deadline` (time.monotonic()) the socket is
+    shut down, whatever it waits for. The read timeout bounds each wait for a byte, so a server
+    dripping its status line and headers a byte at a time would otherwise hold us for days."""
+
+    deadline: float
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        remaining = max(0.0, self.deadline - time.monotonic())
+        self._cutter = threading.Timer(remaining, self._cut)
+        self._cutter.daemon = True
+        self._cutter.start()
+
+    def _cut(self) -> None:
+        sock = getattr(self, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):  # already closed
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        cutter = getattr(self, "_cutter", None)
+        if cutter is not None:
+            cutter.cancel()
+        super().close()  # type: ignore[misc]
+
+
 def _request(
     scheme: str,
     host: str,
@@ -114,9 +143,10 @@ def _request(
     headers: dict[str, str],
     timeout: float,
     ca_certs: str | None,
+    deadline: float,
 ) -> urllib3.BaseHTTPResponse:
     """One request to the checked `address`, with the host name for Host, SNI and the
-    certificate check."""
+    certificate check; its connection is cut at `deadline`."""
     pool_kwargs: dict = {
         "timeout": urllib3.Timeout(connect=timeout, read=timeout),
         "retries": False,
@@ -135,6 +165,9 @@ def _request(
         )
     else:
         pool = urllib3.HTTPConnectionPool(str(address), port, **pool_kwargs)
+    pool.ConnectionCls = type(  # type: ignore[assignment]
+        "DeadlineConnection", (_Deadline, pool.ConnectionCls), {"deadline": deadline}
+    )
     host_header = host if port in (80, 443) else f"{host}:{port}"
     if ":" in host and not host.startswith("["):
         host_header = f"[{host}]" if port in (80, 443) else f"[{host}]:{port}"
@@ -150,6 +183,8 @@ def _request(
     except urllib3.exceptions.TimeoutError as error:
         raise FetchError("timeout", str(error)) from None
     except urllib3.exceptions.HTTPError as error:
+        if time.monotonic() >= deadline:
+            raise FetchError("timeout", "deadline") from None
         raise FetchError("connection", str(error)) from None
 
 
@@ -190,8 +225,13 @@ def fetch(
             headers = {k: v for k, v in headers.items() if k not in (extra_headers or {})}
         parts = urlsplit(url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        response = _request(scheme, host, port, address, target, headers, timeout, ca_certs)
+        response = _request(
+            scheme, host, port, address, target, headers, timeout, ca_certs, deadline
+        )
         try:
+            if time.monotonic() >= deadline:
+                # Cut while the headers came in: what was read of them is not an answer.
+                raise FetchError("timeout", "deadline")
             if response.status in (301, 302, 303, 307, 308):
                 location = response.headers.get("Location")
                 if not location:
@@ -226,9 +266,13 @@ def fetch(
                         raise FetchError("too_large", str(len(body)))
                     if time.monotonic() > deadline:
                         raise FetchError("timeout", "download")
+                if time.monotonic() >= deadline:
+                    raise FetchError("timeout", "download")  # cut: the body is not whole
             except urllib3.exceptions.TimeoutError as error:
                 raise FetchError("timeout", str(error)) from None
             except urllib3.exceptions.HTTPError as error:
+                if time.monotonic() >= deadline:
+                    raise FetchError("timeout", "deadline") from None
                 raise FetchError("connection", str(error)) from None
             return Fetched(
                 200,

@@ -211,3 +211,43 @@ def test_a_body_sent_a_byte_at_a_time_ends_at_the_timeout():
         listener.close()
     assert error.value.code == "timeout"
     assert time.monotonic() - started < 2
+
+
+def test_headers_sent_a_byte_at_a_time_end_at_the_timeout():
+    """The status line and headers dripped a byte every 0.05 s: each byte within the read
+    timeout, so only cutting the connection at the overall timeout ends it."""
+    import socket
+    import threading
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    port = listener.getsockname()[1]
+    stop = threading.Event()
+
+    def drip():
+        conn, _address = listener.accept()
+        conn.recv(4096)
+        deadline = time.monotonic() + 4  # then closes: the test never hangs
+        try:
+            conn.sendall(b"HTTP/1.1 200 OK\r\n")
+            while not stop.is_set() and time.monotonic() < deadline:
+                conn.sendall(b"X")
+                time.sleep(0.05)
+        except OSError:
+            pass  # cut by the client
+        conn.close()
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(fetch.FetchError) as error:
+            fetch.fetch(f"http://127.0.0.1:{port}/feed.ics", timeout=0.5, allow_private=True)
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()
+    assert error.value.code == "timeout"
+    assert time.monotonic() - started < 2
