@@ -497,6 +497,10 @@ def sweep_world() -> dict:
         neighbourhood=neighbourhood,
         assured_on=timezone.localdate() - datetime.timedelta(days=400),
     )
+    # The coordination page (/regie/) with its map and table: figures of this world.
+    from regie.services import snapshot_take
+
+    snapshot_take()
     return {
         "claimable": claimable,
         "claim": claim,
