@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from django.contrib.gis.geos import Point
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 import spatial
+from core.moderation import ModerationState
 
 from . import duplicates, freshness
 from .models import Neighbourhood, Organisation
@@ -183,3 +185,43 @@ def organisations_possibly_outdated(*, today: datetime.date | None = None):
         .select_related("neighbourhood")
         .order_by("assured_on", "name")
     )
+
+
+@dataclass(frozen=True)
+class ImportBatch:
+    """The new listings one import left waiting for a moderator: grouped by what the import
+    records (the source label before the ":" of source_id, and the day it ran)."""
+
+    source: str
+    day: datetime.date
+    ids: tuple[int, ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}/{self.day.isoformat()}"
+
+
+def organisation_import_batches_waiting() -> list[ImportBatch]:
+    """Imported listings not yet published (manage.py buurt_import_organisations without
+    --publish, or an upload not published at once), newest import first."""
+    waiting = (
+        Organisation.objects.filter(
+            status=Organisation.Status.PUBLISHED,
+            moderation_state=ModerationState.PENDING,
+            assurer=Organisation.Assurer.IMPORT,
+        )
+        .order_by("pk")
+        .values_list("pk", "source_id", "created_at")
+    )
+    groups: dict[tuple[str, datetime.date], list[int]] = {}
+    for pk, source_id, created_at in waiting:
+        source = source_id.split(":", 1)[0] if ":" in source_id else ""
+        groups.setdefault((source, timezone.localdate(created_at)), []).append(pk)
+    batches = [ImportBatch(source, day, tuple(ids)) for (source, day), ids in groups.items()]
+    return sorted(batches, key=lambda batch: (-batch.day.toordinal(), batch.source))
+
+
+def organisation_import_batch_ids(*, key: str) -> list[int]:
+    """The ids of the waiting batch `key` (ImportBatch.key); none if it is gone."""
+    batch = next((b for b in organisation_import_batches_waiting() if b.key == key), None)
+    return list(batch.ids) if batch else []

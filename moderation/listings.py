@@ -92,6 +92,8 @@ def _import_page(request, form, report=None, *, token="", error="", status=200):
             "token": token,
             "error": error,
             "field_help": FIELD_HELP,
+            # Imports still waiting (from the command line too), each published in one step.
+            "waiting_batches": buurt_selectors.organisation_import_batches_waiting(),
         },
         status=status,
     )
@@ -162,8 +164,12 @@ def organisation_import_confirm(request):
 @moderator_required
 @require_POST
 def organisation_import_publish(request):
-    """Publish the new listings of an import at once (those still waiting)."""
-    ids = [int(pk) for pk in request.POST.getlist("organisation") if pk.isdigit()]
+    """Publish the new listings of an import at once (those still waiting): the ones just
+    loaded here, or a waiting batch (`batch`: an ImportBatch key, e.g. a command-line import)."""
+    if "batch" in request.POST:
+        ids = buurt_selectors.organisation_import_batch_ids(key=request.POST["batch"])
+    else:
+        ids = [int(pk) for pk in request.POST.getlist("organisation") if pk.isdigit()]
     published = services.organisations_approve(moderator=request.user, ids=ids)
     messages.success(
         request,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import policy
+from buurt import selectors as buurt_selectors
 
 from . import selectors, services
 from .forms import DecisionForm, ReportForm
@@ -82,7 +83,12 @@ def queue(request):
     return render(
         request,
         "moderation/queue.html",
-        {"queue": selectors.moderation_queue(), "worker_queue_url": _worker_queue_url()},
+        {
+            "queue": selectors.moderation_queue(),
+            "worker_queue_url": _worker_queue_url(),
+            # Loaded lists are published a batch at a time on the import page.
+            "import_batches": buurt_selectors.organisation_import_batches_waiting(),
+        },
     )
 
 

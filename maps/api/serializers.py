@@ -124,6 +124,10 @@ class SearchPropertiesSerializer(serializers.Serializer):
     address = serializers.CharField()
     phone = serializers.CharField()
     languages = serializers.ListField(child=serializers.CharField())
+    possibly_outdated = serializers.BooleanField(
+        help_text="Nobody confirmed the listing for LISTING_OUTDATED_MONTHS (12 by default): "
+        "it may be out of date, phone first. The search page says the same."
+    )
 
 
 class SearchFeatureSerializer(serializers.Serializer):

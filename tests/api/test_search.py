@@ -1,5 +1,6 @@
 """GET /api/search/ and /api/search/bbox/: GeoJSON in RFC 7946 order, pages, bad input."""
 
+import datetime
 import logging
 from urllib.parse import urlencode
 
@@ -8,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from buurt import freshness
+from buurt.models import Organisation
 from buurt.search import registry
 from maps.search import service
 from tests.buurt.gazetteer_data import load_gazetteer
@@ -200,3 +203,27 @@ def test_the_endpoints_are_documented(client):
     assert collection["properties"]["count_is_lower_bound"]["type"] == "boolean"
     assert "1000" in collection["properties"]["count_is_lower_bound"]["description"]
     assert client.get(reverse("api-docs")).status_code == 200
+
+
+def test_a_listing_nobody_confirmed_for_a_year_says_so_as_on_the_search_page(client, places):
+    """The flag the HTML search shows ("possibly out of date") is in the JSON too, and the
+    schema documents it."""
+    theatre = places["theatre"]
+    # One day past the limit (LISTING_OUTDATED_MONTHS), and one listing on the limit itself.
+    theatre.assured_on = freshness.outdated_before() - datetime.timedelta(days=1)
+    theatre.save(update_fields=["assured_on"])
+    others = [p for p in places.values() if isinstance(p, Organisation) and p != theatre]
+    on_the_limit = others[0]
+    on_the_limit.assured_on = freshness.outdated_before()
+    on_the_limit.save(update_fields=["assured_on"])
+    data = client.get(f"{SEARCH}?{HOME_QUERY}&radius=800").json()
+    flags = {f["id"]: f["properties"]["possibly_outdated"] for f in data["features"]}
+    assert flags[f"organisations-{theatre.pk}"] is True
+    assert set(flags.values()) == {True, False}
+    assert sum(flags.values()) == 1
+    html = client.get(reverse("maps:search"), {"lat": HOME.y, "lon": HOME.x, "radius": 800})
+    assert html.content.decode().count("result-outdated") == 1
+    schema = client.get(reverse("api-schema"), headers={"accept": "application/json"}).json()
+    properties = schema["components"]["schemas"]["SearchProperties"]
+    assert properties["properties"]["possibly_outdated"]["type"] == "boolean"
+    assert "possibly_outdated" in properties["required"]

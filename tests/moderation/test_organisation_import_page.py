@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import openpyxl
@@ -9,13 +10,18 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
+from buurt import selectors as buurt_selectors
 from buurt.models import Organisation
 from core.moderation import ModerationState
-from tests.buurt.test_import_organisations import DUTCH_CSV
+from moderation.models import AuditEntry
+from tests.buurt.test_import_organisations import DUTCH_CSV, languages, run, write
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+__all__ = ["languages"]  # the command's fixture: the languages the list names
 
 PAGE = reverse("moderation:organisation-import")
 CONFIRM = reverse("moderation:organisation-import-confirm")
@@ -128,3 +134,76 @@ def test_an_xlsx_upload(client, coordinator):
 
     assert "1 new, 0 updated" in page
     assert "Naam vzw → name" in page
+
+
+def test_a_command_line_import_is_published_in_one_step_by_a_moderator(client, tmp_path):
+    """manage.py buurt_import_organisations leaves its new listings waiting; the import page
+    lists the batch (source and day) and a moderator publishes it at once, audited per listing.
+    A resident cannot, and a coordinator sees the batch without the button."""
+    run(write(tmp_path, "verenigingen.csv", DUTCH_CSV), "--source", "gent")
+    waiting = Organisation.objects.filter(moderation_state=ModerationState.PENDING)
+    assert waiting.count() == 3
+    assert Organisation.objects.public().count() == 0
+    publish = reverse("moderation:organisation-import-publish")
+    # This list has no id column: its rows carry no source label, only the day of the import.
+    batch = f"/{timezone.localdate(waiting.first().created_at).isoformat()}"
+
+    client.force_login(UserFactory())
+    assert client.get(PAGE).status_code == 404
+    assert client.post(publish, {"batch": batch}).status_code == 404
+    client.force_login(UserFactory(is_coordinator=True))
+    page = client.get(PAGE).content.decode()
+    assert "Loaded lists waiting for a moderator" in page
+    assert f'value="{batch}"' not in page
+    assert client.post(publish, {"batch": batch}).status_code == 404
+    assert Organisation.objects.public().count() == 0
+
+    moderator = UserFactory(is_moderator=True)
+    client.force_login(moderator)
+    page = client.get(PAGE).content.decode()
+    assert "Publish these 3 new listings now" in page
+    assert f'name="batch" value="{batch}"' in page
+    queue = client.get(reverse("moderation:queue")).content.decode()
+    assert "1 loaded list waits: publish its new listings in one step" in queue
+
+    response = client.post(publish, {"batch": batch})
+
+    assert response.status_code == 302
+    assert Organisation.objects.public().count() == 3
+    approvals = AuditEntry.objects.filter(actor=moderator, action=AuditEntry.Action.APPROVE)
+    assert approvals.count() == 3
+    assert "Loaded lists waiting for a moderator" not in client.get(PAGE).content.decode()
+    assert "loaded list" not in client.get(reverse("moderation:queue")).content.decode()
+    # The same batch again (a second click, a stale page) publishes nothing more.
+    assert client.post(publish, {"batch": batch}).status_code == 302
+    assert approvals.count() == 3
+
+
+def test_waiting_batches_are_grouped_by_source_and_day_and_only_imports():
+    def imported(source_id):
+        return OrganisationFactory(
+            source_id=source_id,
+            assurer=Organisation.Assurer.IMPORT,
+            moderation_state=ModerationState.PENDING,
+        )
+
+    gent = [imported("gent:1"), imported("gent:2")]
+    antwerpen = imported("antwerpen:1")
+    imported("gent:3")
+    Organisation.objects.filter(source_id="gent:3").update(
+        created_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    OrganisationFactory(moderation_state=ModerationState.PENDING)  # registered by a person
+    OrganisationFactory(source_id="gent:4", assurer=Organisation.Assurer.IMPORT)  # published
+
+    batches = buurt_selectors.organisation_import_batches_waiting()
+
+    today = timezone.localdate()
+    assert [(b.source, b.day, len(b.ids)) for b in batches] == [
+        ("antwerpen", today, 1),
+        ("gent", today, 2),
+        ("gent", today - datetime.timedelta(days=2), 1),
+    ]
+    assert set(batches[1].ids) == {o.pk for o in gent}
+    assert buurt_selectors.organisation_import_batch_ids(key=f"antwerpen/{today}") == [antwerpen.pk]
+    assert buurt_selectors.organisation_import_batch_ids(key="elders/2026-01-01") == []
