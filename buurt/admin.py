@@ -47,8 +47,9 @@ class OrganisationAdmin(GeoModelAdmin):
     search_fields = ["name", "slug", "street_address", "postcode", "city", "enterprise_number"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["languages"]
-    # Derived from the point by services.organisation_save, so never typed in.
-    readonly_fields = ["neighbourhood", "created_at", "updated_at"]
+    # Derived from the point by services.organisation_save, so never typed in; who confirmed the
+    # listing and when is recorded by the confirming services (buurt.freshness), not typed.
+    readonly_fields = ["neighbourhood", "assured_on", "assurer", "created_at", "updated_at"]
     date_hierarchy = "updated_at"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [

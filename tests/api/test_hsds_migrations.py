@@ -17,7 +17,7 @@ BEFORE = [
 ]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_existing_rows_get_ids_of_their_own():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
