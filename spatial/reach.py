@@ -75,7 +75,6 @@ def reach_counts(
     box around it, up to the largest band, and keeps the nearest distance on the sphere.
     """
     bands = sorted(int(b) for b in bands)
-    furthest = bands[-1]
     lq, l_key, l_geom = (
         _q(connection, listings.name),
         _q(connection, listings.key),
@@ -100,19 +99,28 @@ def reach_counts(
             "ORDER BY rl.point <-> pts.point LIMIT 1)"
         )
     else:
-        # The box around the point that holds every point within `furthest` metres.
-        dlat = f"({furthest} / {M_PER_DEGREE})"
-        dlon = f"({furthest} / ({M_PER_DEGREE} * cos(radians(Y(pts.point)))))"
-        box = (
-            f"BuildMbr(X(pts.point) - {dlon}, Y(pts.point) - {dlat}, "
-            f"X(pts.point) + {dlon}, Y(pts.point) + {dlat}, {WGS84})"
-        )
+        # The smallest band first: an address near a matching listing is settled by one
+        # R*Tree query for a small box and one distance, instead of measuring every listing
+        # within the largest band. `d` is then the band (not the distance).
+        def match_within(meters: int) -> str:
+            dlat = f"({meters} / {M_PER_DEGREE})"
+            dlon = f"({meters} / ({M_PER_DEGREE} * cos(radians(Y(pts.point)))))"
+            box = (
+                f"BuildMbr(X(pts.point) - {dlon}, Y(pts.point) - {dlat}, "
+                f"X(pts.point) + {dlon}, Y(pts.point) + {dlat}, {WGS84})"
+            )
+            return (
+                f"EXISTS (SELECT 1 FROM {lq} li WHERE li.ROWID IN (SELECT ROWID FROM "
+                f"SpatialIndex WHERE f_table_name = '{listings.name}' AND f_geometry_column = "
+                f"'{listings.geometry}' AND search_frame = {box}) "
+                f"AND PtDistWithin(li.{l_geom}, pts.point, {meters}, 0) "
+                f"AND li.{l_key} IN ({listing_ids_sql}))"
+            )
+
         nearest = (
-            f"(SELECT MIN(COALESCE(ST_Distance(li.{l_geom}, pts.point, 0), 0)) FROM {lq} li "
-            f"WHERE li.ROWID IN (SELECT ROWID FROM SpatialIndex "
-            f"WHERE f_table_name = '{listings.name}' AND f_geometry_column = "
-            f"'{listings.geometry}' AND search_frame = {box}) "
-            f"AND li.{l_key} IN ({listing_ids_sql}))"
+            "(CASE "
+            + " ".join(f"WHEN {match_within(band)} THEN {band}" for band in bands)
+            + " ELSE NULL END)"
         )
     within = ", ".join(f"SUM(CASE WHEN near.d <= {band} THEN 1 ELSE 0 END)" for band in bands)
     sql = (
@@ -120,7 +128,9 @@ def reach_counts(
         f"SELECT pts.area_id AS area_id, {nearest} AS d FROM ({points_sql}) pts"
         f") near GROUP BY near.area_id"
     )
-    params = [*points_params] if postgres else [*listing_ids_params, *points_params]
+    params = (
+        [*points_params] if postgres else [*(list(listing_ids_params) * len(bands)), *points_params]
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {row[0]: [int(n or 0) for n in row[1:]] for row in cursor.fetchall()}
