@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from activities.models import Activity
 from tests.e2e.conftest import is_local
+from tests.e2e.layout import page_width
 from tests.e2e.test_activities import log_in
 from tests.e2e.test_search import axe_problems
 from tests.factories import MembershipFactory, OrganisationFactory
@@ -124,7 +125,7 @@ def test_a_volunteer_plans_the_first_monday_of_the_month(
     # The form with its preview passes axe-core, and fits a 360 px phone.
     assert axe_problems(page) == []
     page.set_viewport_size({"width": 360, "height": 740})
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     assert axe_problems(page) == []
     page.set_viewport_size({"width": 1280, "height": 800})
     # What was typed is kept after the preview.

@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.utils import timezone
 
+from tests.e2e.layout import page_width
 from tests.factories import ActivityFactory, NeighbourhoodFactory, OrganisationFactory, box
 
 from .test_csp import RECORD_VIOLATIONS
@@ -164,7 +165,7 @@ def test_embeds_and_the_calendars_page_on_a_phone(
     ):
         page.goto(live_server.url + url)
         page.locator("main").wait_for()
-        assert page.evaluate("document.documentElement.scrollWidth") <= 360, url
+        assert page_width(page) <= 360, url
         assert axe_problems(page) == [], url
 
     membership = MembershipFactory(organisation=organisation)
@@ -179,6 +180,6 @@ def test_embeds_and_the_calendars_page_on_a_phone(
         f"/organisaties/{organisation.slug}/bewerken/",
     ):
         page.goto(live_server.url + url)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 360, url
+        assert page_width(page) <= 360, url
         assert axe_problems(page) == [], url
     assert page_errors == []

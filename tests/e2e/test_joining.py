@@ -12,6 +12,7 @@ import pytest
 
 from accounts.models import Membership, OrganisationClaim
 from buurt.models import Organisation
+from tests.e2e.layout import page_width
 from tests.factories import PASSWORD, OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -160,7 +161,7 @@ def test_the_joining_pages_fit_a_phone_and_pass_axe(page, live_server, local_til
     page.set_viewport_size({"width": 360, "height": 740})
 
     def check(what):
-        width = page.evaluate("document.documentElement.scrollWidth")
+        width = page_width(page)
         assert width <= 360, (what, width)
         assert axe_problems(page) == [], what
 

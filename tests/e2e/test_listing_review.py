@@ -12,33 +12,13 @@ from django.utils import timezone
 from accounts.listing_reviews import listing_reviews_run
 from buurt.models import Organisation
 from tests.buurt.test_import_organisations import DUTCH_CSV
+from tests.e2e.layout import PHONE, page_width, too_wide
 from tests.e2e.test_joining import NEW_PASSWORD, claim_approved_in_the_browser, log_in
 from tests.e2e.test_neighbourhelp import sign_in
 from tests.e2e.test_search import axe_problems
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-PHONE = {"width": 360, "height": 740}
-
-
-def page_width(page) -> int:
-    # Measured once the page and its stylesheet have loaded: a click returns when the next
-    # page starts, and a busy machine measured it unstyled (textareas and tables at full width).
-    page.wait_for_load_state("load")
-    return page.evaluate("document.documentElement.scrollWidth")
-
-
-def wider_than_the_phone(page) -> list[str]:
-    """The elements that reach past the right of a 360 px screen, to say what widened a page
-    (a wide table inside its own scrolling box is listed too, but does not widen it)."""
-    return page.evaluate(
-        """width => [...document.querySelectorAll('body *')]
-            .filter(e => e.getBoundingClientRect().right > width + 0.5)
-            .map(e => e.tagName + '.' + e.className + '#' + (e.id || e.name || '')
-                 + ' ' + Math.round(e.getBoundingClientRect().right))""",
-        PHONE["width"],
-    )
 
 
 def test_the_member_confirms_the_listing_from_the_review_emails_link(
@@ -68,7 +48,7 @@ def test_the_member_confirms_the_listing_from_the_review_emails_link(
     assert page.get_by_text(
         f"Last checked in {timezone.localdate():%B %Y} by the association."
     ).is_visible()
-    assert page_width(page) <= PHONE["width"], wider_than_the_phone(page)
+    assert page_width(page) <= PHONE["width"], too_wide(page)
     assert axe_problems(page) == []
     theatre.refresh_from_db()
     assert (theatre.assured_on, theatre.assurer) == (timezone.localdate(), "member")
@@ -131,7 +111,7 @@ def test_a_coordinator_loads_a_list_from_the_upload_page(page, live_server, tmp_
 
     page.get_by_role("heading", name="What loading this list would do").wait_for()
     assert page.get_by_text("2 new, 0 updated, 0 unchanged, 1 possible duplicates").is_visible()
-    assert page_width(page) <= PHONE["width"], wider_than_the_phone(page)
+    assert page_width(page) <= PHONE["width"], too_wide(page)
     assert axe_problems(page) == []
     assert Organisation.objects.count() == 2
     page.get_by_role("button", name="Load this list").click()
@@ -142,6 +122,6 @@ def test_a_coordinator_loads_a_list_from_the_upload_page(page, live_server, tmp_
     page.get_by_role("link", name="Listings to check").click()
     page.get_by_role("heading", name="Listings to check").wait_for()
     assert page.get_by_role("link", name="Vergeten Club").first.is_visible()
-    assert page_width(page) <= PHONE["width"], wider_than_the_phone(page)
+    assert page_width(page) <= PHONE["width"], too_wide(page)
     assert axe_problems(page) == []
     assert page_errors == []

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from neighbourhelp.models import HelpOffer
+from tests.e2e.layout import page_width
 from tests.factories import UserFactory, WorkerProfileFactory
 from tests.neighbourhelp.helpers import HOMES, covered_area
 
@@ -120,6 +121,6 @@ def test_the_load_page_with_probing_accounts_fits_a_phone(page, live_server):
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(live_server.url + reverse("neighbourhelp:load"))
     assert prober.email in page.content()
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
 
     assert width <= 360, width

@@ -18,6 +18,7 @@ from buurt.models import NetworkModel, Organisation
 from networkmap.models import Drawing, NetworkMap
 from referrals.models import Referral
 from tests.e2e.conftest import is_local
+from tests.e2e.layout import page_width
 from tests.e2e.test_neighbourhelp import sign_in
 from tests.e2e.test_search import axe_problems
 from tests.factories import MembershipFactory, UserFactory
@@ -228,7 +229,7 @@ def test_without_javascript_on_a_small_phone(page_without_js, live_server):
     assert page.locator("svg.network-drawing g.tie").count() == 2
     assert "Gezin en familie" in page.locator("svg.network-drawing").inner_html()
     # Nothing wider than the phone; the print button needs JavaScript and stays hidden.
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     drawing = page.locator("svg.network-drawing").bounding_box()
     assert 300 <= drawing["width"] <= 360  # the whole width of the phone, not a stamp
     assert not page.get_by_role("button", name="De kaart afdrukken").is_visible()

@@ -8,6 +8,7 @@ import pytest
 
 from buurt.models import Organisation
 from tests.e2e.conftest import is_local
+from tests.e2e.layout import page_width
 from tests.maps.search_places import HOME
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -99,7 +100,7 @@ def test_a_residents_journey_on_a_small_phone(
     page.wait_for_selector("#results-heading")
     assert "We only found the postcode 9000 Gent" in page.locator(".notice").first.inner_text()
     # Nothing wider than the phone: no sideways scrolling.
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     assert axe_problems(page) == []
 
     # "Use my location" searches from where the phone is, without typing an address.
@@ -119,7 +120,7 @@ def test_a_residents_journey_on_a_small_phone(
     wider.click()
     page.wait_for_selector("ol.results")
     assert page.locator("ol.results > li").inner_text().startswith("Buurthuis De Brug")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(page) <= 360
     assert axe_problems(page) == []
 
     assert page_errors == []
