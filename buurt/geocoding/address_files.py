@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,19 @@ from django.utils.translation import gettext as _
 import spatial
 
 FORMATS = ("best", "bag-csv")
-csv.field_size_limit(1_000_000)
+# Longest field read, in characters. csv's limit is process-wide, so it is raised only while
+# this module reads a row (_field_size_limit) and restored at once: raising it for good leaked
+# into every other CSV reader of the process.
+FIELD_SIZE_LIMIT = 1_000_000
+
+
+@contextmanager
+def _field_size_limit(limit: int) -> Iterator[None]:
+    previous = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 class ImportFileError(ValueError):
@@ -271,14 +284,17 @@ def _read_open(handle, reader_class, progress) -> Iterator[AddressRow | tuple[in
     """Rows of an open file: the header first, then one item per data row."""
     first = handle.readline()
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    header = next(csv.reader([first], delimiter=delimiter), [])
+    with _field_size_limit(FIELD_SIZE_LIMIT):
+        header = next(csv.reader([first], delimiter=delimiter), [])
     header = [h.strip() for h in header]
     reader_for = reader_class(header)
     rows = csv.reader(_lines(handle, progress), delimiter=delimiter)
     line = 1
     while True:
         try:
-            values = next(rows)
+            # Set and restored around each row: the caller runs between two rows.
+            with _field_size_limit(FIELD_SIZE_LIMIT):
+                values = next(rows)
         except StopIteration:
             return
         except csv.Error as exc:

@@ -1,5 +1,6 @@
 """buurt_import_addresses on small hand-made files in the BeST and BAG shapes."""
 
+import csv
 from io import StringIO
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from django.contrib.gis.geos import Point
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from buurt.geocoding.address_files import AddressRow, read_rows
 from buurt.models import Address, PostcodeCentroid, Street
 from spatial import great_circle_m
 
@@ -272,3 +274,24 @@ def test_bag_csv_with_commas_and_other_column_names(tmp_path):
     address = Address.objects.get()
     assert address.source_id == "bag:3811BA:1-"
     assert great_circle_m(address.point, AMERSFOORT) < 1
+
+
+def test_a_long_field_is_read_without_raising_the_csv_limit_for_the_process(tmp_path):
+    """The address files read fields up to FIELD_SIZE_LIMIT, but csv's limit is process-wide:
+    it is set only while a row is read, so other readers (between two rows too) keep theirs."""
+    default = csv.field_size_limit()
+    long_street = "x" * (default + 1)
+    path = best_file(
+        tmp_path,
+        [
+            best_row(address_id=1, lat="51.0448", lon="3.7253", street=long_street),
+            best_row(address_id=2, lat="51.0448", lon="3.7253"),
+        ],
+    )
+    rows = read_rows(Path(path), "best")
+    first = next(rows)
+    assert csv.field_size_limit() == default  # between two rows
+    assert isinstance(first, AddressRow)
+    assert first.street == long_street
+    assert [row.source_id for row in rows] == ["best:BE-VLG:2"]
+    assert csv.field_size_limit() == default

@@ -241,7 +241,7 @@ def test_odd_rows_are_reported_not_a_database_error(tmp_path):
 
     # The delimiter is found in the first 64 kB; the long field comes after them.
     rows = [statbel_row(f"44021Z{n:03}-", 1) for n in range(1000)]
-    # Longer than the csv module reads now (buurt.geocoding.address_files raises its limit).
+    # Longer than the csv module reads by default.
     rows.append(statbel_row("44021A01-", 7, name="x" * (csv.field_size_limit() + 1)))
     huge = statbel_csv(tmp_path, rows, name="b.txt")
     with pytest.raises(CommandError, match="cannot be read"):
