@@ -73,6 +73,9 @@ MIDDLEWARE = [
     # An ETag from the content of every GET (checked before gzip weakens it), so that a
     # feed or GeoJSON reader asking again with If-None-Match gets a 304 without the body.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Reads from the replicas unless this browser just wrote (core/replicas.py); a no-op
+    # without DATABASE_REPLICA_URLS. Outer to sessions: saving a session is a write.
+    "core.replicas.ReplicaPinMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -121,6 +124,22 @@ if DATABASES["default"]["ENGINE"].endswith("postgis"):
         "options",
         env.str("POSTGRES_OPTIONS", default="-c max_parallel_workers_per_gather=0 -c jit=off"),
     )
+# Streaming replicas for reads (core/replicas.py): comma-separated URLs like DATABASE_URL, each
+# a hot standby of it. They become replica_1..n; the router sends a web request's reads there
+# unless the request or its browser just wrote. None by default: nothing changes.
+DATABASE_REPLICAS = []
+for number, url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    replica = environ.Env.db_url_config(url)
+    replica.setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
+    replica["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **replica.get("OPTIONS", {})}
+    # Tests: the replica is not created or flushed by the test runner; it reads the test
+    # database of the primary as streamed to it (tests/test_replicas.py).
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{number}"] = replica
+    DATABASE_REPLICAS.append(f"replica_{number}")
+DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"]
+# Seconds a browser that wrote reads the primary (longer than the replicas ever lag).
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
