@@ -15,6 +15,8 @@ TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15-postgis-3 postgresql-15-postgis-3
 	redis-server chromium docker-compose
 
 PG_URL ?= postgis://postgres@127.0.0.1:5432/buurtkaart
+# The streaming replica scripts/ensure-replica keeps on port 5433 (tests/test_replicas.py).
+PG_REPLICA_URL ?= postgis://postgres@127.0.0.1:5433/buurtkaart
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 SPATIALITE_TEST_URL := spatialite:///$(CURDIR)/var/test.sqlite3
 
@@ -22,7 +24,7 @@ SPATIALITE_TEST_URL := spatialite:///$(CURDIR)/var/test.sqlite3
 
 help:
 	@echo "make run    install what is missing, migrate, load demo data, serve on 127.0.0.1:$(PORT)"
-	@echo "make test   install what is missing, start PostGIS + Redis, lint, run the suite twice"
+	@echo "make test   install what is missing, start PostGIS (+ a streaming replica) + Redis, lint, run the suite twice"
 	@echo "make test-fast   the suite on SpatiaLite only, without the browser, on every CPU"
 	@echo "make lint   ruff check + format check, layer contract (import-linter), mypy (spatial, services, selectors)"
 
@@ -48,6 +50,7 @@ run: $(STAMP) messages
 services:
 	@scripts/ensure-debian-packages $(TEST_PACKAGES)
 	@scripts/ensure-services
+	@scripts/ensure-replica
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -61,7 +64,8 @@ format: $(STAMP)
 
 test: services $(STAMP) messages lint
 	@echo "== pytest on PostGIS =="
-	DEBUG=1 DATABASE_URL=$(PG_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest
+	DEBUG=1 DATABASE_URL=$(PG_URL) DATABASE_REPLICA_URLS=$(PG_REPLICA_URL) \
+		TEST_REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest
 	@echo "== pytest on SpatiaLite =="
 	DEBUG=1 DATABASE_URL=$(SPATIALITE_TEST_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest
 	@echo "== docker-compose.yml =="

@@ -36,6 +36,16 @@ def english_interface(settings):
 
 
 @pytest.fixture(autouse=True)
+def _reads_on_the_primary(settings):
+    """With DATABASE_REPLICA_URLS (the PostGIS run of `make test`), tests read the primary: a
+    test's transaction, never committed, is invisible to a streaming replica. The replica
+    aliases stay configured (as test mirrors, core/replicas.py); tests/test_replicas.py reads
+    through them with committed data."""
+    if settings.DATABASE_REPLICAS:
+        settings.DATABASE_REPLICAS = []
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits (log-in, sign-up, posting) count in the cache: every test starts at zero."""
     cache.clear()
