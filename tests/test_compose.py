@@ -70,7 +70,7 @@ def test_compose_refuses_to_run_with_the_unedited_example(compose):
 
 
 def test_all_services_are_defined(services):
-    assert set(services) == {"db", "redis", "migrate", "web", "worker", "beat"}
+    assert set(services) == {"db", "replica", "redis", "migrate", "web", "worker", "beat"}
 
 
 def test_db_is_postgis_with_healthcheck_and_named_volume(services):
@@ -81,6 +81,43 @@ def test_db_is_postgis_with_healthcheck_and_named_volume(services):
     assert any(
         volume.startswith("postgres-data:/var/lib/postgresql/data") for volume in db["volumes"]
     )
+
+
+def test_db_accepts_streaming_replication_with_a_password(services):
+    script = services["db"]["entrypoint"][-1]
+
+    assert "'host replication all all scram-sha-256'" in script
+    assert "exec docker-entrypoint.sh postgres -c hba_file=" in script
+
+
+def test_replica_is_a_streaming_copy_of_db_in_a_volume_of_its_own(services):
+    replica = services["replica"]
+    # `config` prints "$$" as written (compose's escape); the container gets "$".
+    script = replica["entrypoint"][-1].replace("$$", "$")
+
+    assert replica["image"] == services["db"]["image"]  # a standby runs the primary's version
+    assert replica["user"] == "postgres"
+    # Copied once, when its volume is empty; then it streams (-R writes standby.signal).
+    assert 'if [ ! -s "$PGDATA/PG_VERSION" ]' in script
+    assert "pg_basebackup -h db -U buurtkaart" in script
+    assert " -R " in script
+    assert "exec postgres -c hot_standby=on" in script
+    assert replica["environment"]["PGPASSWORD"] == REQUIRED_VALUES["POSTGRES_PASSWORD"]
+    assert replica["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert "pg_isready" in " ".join(replica["healthcheck"]["test"])
+    mounts = {volume.split(":")[0]: volume.split(":")[1] for volume in replica["volumes"]}
+    assert mounts == {"replica-data": "/var/lib/postgresql/data"}
+    assert "ports" not in replica
+
+
+def test_only_web_reads_from_the_replica(services):
+    password = REQUIRED_VALUES["POSTGRES_PASSWORD"]
+    assert services["web"]["environment"]["DATABASE_REPLICA_URLS"] == (
+        f"postgis://buurtkaart:{password}@replica:5432/buurtkaart"
+    )
+    # Tasks and migrations read what they write: the primary (core/replicas.py).
+    for name in ("migrate", "worker", "beat"):
+        assert "DATABASE_REPLICA_URLS" not in services[name]["environment"], name
 
 
 def test_redis_has_a_healthcheck(services):
@@ -113,6 +150,7 @@ def test_web_runs_gunicorn_after_migrate_and_checks_healthz(services):
     assert "0.0.0.0:8000" in web["command"]
     assert web["depends_on"] == {
         "db": {"condition": "service_healthy"},
+        "replica": {"condition": "service_healthy"},
         "redis": {"condition": "service_healthy"},
         "migrate": {"condition": "service_completed_successfully"},
     }
