@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
@@ -85,7 +86,30 @@ class HsdsApi(APIView):
         return super().handle_exception(exc)
 
 
-class _PartsListApi(HsdsApi):
+class _ListApi(HsdsApi):
+    """A list: a page in the HSDS envelope or, with format=ndjson, every item as a line.
+    Subclasses say what is listed (`rows`, after checking their own parameters) and how a
+    page of it or all of it becomes documents."""
+
+    def rows(self, request):
+        raise NotImplementedError
+
+    def every(self, rows) -> Iterator[dict]:
+        raise NotImplementedError
+
+    def page(self, rows, paging: params.Paging) -> tuple[int, list[dict]]:
+        raise NotImplementedError
+
+    def get(self, request):
+        paging = params.paging(request.query_params)
+        rows = self.rows(request)
+        if paging.ndjson:
+            return ndjson(self.every(rows))
+        total, contents = self.page(rows, paging)
+        return Response(envelope(total=total, paging=paging, contents=contents))
+
+
+class _PartsListApi(_ListApi):
     """A list over organisations and activities (selectors.Part), paged or as ndjson."""
 
     places = False
@@ -96,14 +120,15 @@ class _PartsListApi(HsdsApi):
     def item(self, kind: str, row) -> dict:
         raise NotImplementedError
 
-    def get(self, request):
-        paging = params.paging(request.query_params)
-        parts = self.parts(params.hsds_filter(request.query_params, places=self.places))
-        if paging.ndjson:
-            return ndjson(self.item(kind, row) for kind, row in selectors.every_row(parts))
-        total, rows = selectors.page_of(parts, page=paging.page, per_page=paging.per_page)
-        contents = [self.item(kind, row) for kind, row in rows]
-        return Response(envelope(total=total, paging=paging, contents=contents))
+    def rows(self, request):
+        return self.parts(params.hsds_filter(request.query_params, places=self.places))
+
+    def every(self, rows):
+        return (self.item(kind, row) for kind, row in selectors.every_row(rows))
+
+    def page(self, rows, paging):
+        total, page = selectors.page_of(rows, page=paging.page, per_page=paging.per_page)
+        return total, [self.item(kind, row) for kind, row in page]
 
 
 class HsdsRootApi(HsdsApi):
@@ -134,8 +159,8 @@ class HsdsRootApi(HsdsApi):
         return Response(documents.api_root())
 
 
-class ServiceListApi(_PartsListApi):
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=schema.TAG,
         summary="HSDS: services",
         operation_id="getPaginatedListOfServices",
@@ -144,9 +169,8 @@ class ServiceListApi(_PartsListApi):
         parameters=[*schema.FILTERS, *schema.PAGING],
         responses=schema.list_responses("compiled/service_list.json"),
     )
-    def get(self, request):
-        return super().get(request)
-
+)
+class ServiceListApi(_PartsListApi):
     def parts(self, filters):
         return [
             selectors.Part(ORGANISATION, selectors.organisation_services(filters)),
@@ -173,10 +197,8 @@ class ServiceDetailApi(HsdsApi):
         )
 
 
-class ServiceAtLocationListApi(_PartsListApi):
-    places = True
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=schema.TAG,
         summary="HSDS: services at locations",
         operation_id="getPaginatedListOfServiceAtLocation",
@@ -187,8 +209,9 @@ class ServiceAtLocationListApi(_PartsListApi):
         parameters=[*schema.FILTERS, *schema.PLACES, *schema.PAGING],
         responses=schema.list_responses("compiled/service_at_location_list.json"),
     )
-    def get(self, request):
-        return super().get(request)
+)
+class ServiceAtLocationListApi(_PartsListApi):
+    places = True
 
     def parts(self, filters):
         return [
@@ -216,17 +239,16 @@ class ServiceAtLocationDetailApi(HsdsApi):
         )
 
 
-class OrganizationListApi(_PartsListApi):
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=schema.TAG,
         summary="HSDS: organizations",
         operation_id="getPaginatedListOfOrganizations",
         parameters=[schema.FILTERS[0], *schema.FILTERS[1:3], schema.FILTERS[4], *schema.PAGING],
         responses=schema.list_responses("compiled/organization_list.json"),
     )
-    def get(self, request):
-        return super().get(request)
-
+)
+class OrganizationListApi(_PartsListApi):
     def parts(self, filters):
         return [selectors.Part(ORGANISATION, selectors.organisations(filters))]
 
@@ -254,20 +276,21 @@ class OrganizationDetailApi(HsdsApi):
         )
 
 
-class _ListOfDocumentsApi(HsdsApi):
+class _ListOfDocumentsApi(_ListApi):
     """A list held in memory (our taxonomy), paged or as ndjson."""
 
     def documents(self, request) -> list[dict]:
         raise NotImplementedError
 
-    def get(self, request):
-        paging = params.paging(request.query_params)
-        items = self.documents(request)
-        if paging.ndjson:
-            return ndjson(items)
+    def rows(self, request):
+        return self.documents(request)
+
+    def every(self, rows):
+        return iter(rows)
+
+    def page(self, rows, paging):
         start = (paging.page - 1) * paging.per_page
-        contents = items[start : start + paging.per_page]
-        return Response(envelope(total=len(items), paging=paging, contents=contents))
+        return len(rows), rows[start : start + paging.per_page]
 
 
 def _matches(search: str, *texts) -> bool:
@@ -283,17 +306,16 @@ def _search(request) -> str:
     return search
 
 
-class TaxonomyListApi(_ListOfDocumentsApi):
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=schema.TAG,
         summary="HSDS: our taxonomies",
         operation_id="getPaginatedListOfTaxonomies",
         parameters=[schema.SEARCH, *schema.PAGING],
         responses=schema.list_responses("taxonomy.json"),
     )
-    def get(self, request):
-        return super().get(request)
-
+)
+class TaxonomyListApi(_ListOfDocumentsApi):
     def documents(self, request):
         search = _search(request)
         return [
@@ -318,8 +340,8 @@ class TaxonomyDetailApi(HsdsApi):
         return Response(documents.taxonomy_document(taxonomy))
 
 
-class TaxonomyTermListApi(_ListOfDocumentsApi):
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=schema.TAG,
         summary="HSDS: the terms of our taxonomies",
         operation_id="getPaginatedListOfTaxonomyTerms",
@@ -329,9 +351,8 @@ class TaxonomyTermListApi(_ListOfDocumentsApi):
         parameters=[schema.SEARCH, schema.TAXONOMY_ID, *schema.TERMS, *schema.PAGING],
         responses=schema.list_responses("taxonomy_term.json"),
     )
-    def get(self, request):
-        return super().get(request)
-
+)
+class TaxonomyTermListApi(_ListOfDocumentsApi):
     def documents(self, request):
         search = _search(request)
         query = request.query_params
