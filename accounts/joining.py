@@ -23,7 +23,7 @@ from buurt.duplicates import website_key
 from buurt.models import GeocodeStatus, Organisation, Precision
 from buurt.querysets import public_organisations_q
 from buurt.selectors import DuplicateMatch, organisation_duplicates
-from buurt.services import organisation_unique_slug
+from buurt.services import organisation_insert
 from core.mail import message_render, messages_send, site_url
 from core.moderation import ModerationState
 from core.ratelimit import RateLimited
@@ -91,18 +91,21 @@ def organisation_register(
     author its first admin member; the address is placed on the map after the commit."""
     if not policy.can_register_organisation(author):
         raise PermissionDenied
-    organisation.slug = organisation_unique_slug(organisation.name)
     organisation.status = Organisation.Status.PUBLISHED
     # The person who puts it on the map vouches for it today.
     organisation.assured_on, organisation.assurer = (
         timezone.localdate(),
         Organisation.Assurer.MEMBER,
     )
-    return organisation_submit(
+    return organisation_insert(
         organisation=organisation,
-        author=author,
-        languages=languages,
-        network_models=network_models,
+        name=organisation.name,
+        insert=lambda: organisation_submit(
+            organisation=organisation,
+            author=author,
+            languages=languages,
+            network_models=network_models,
+        ),
     )
 
 

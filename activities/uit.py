@@ -28,7 +28,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from buurt.models import Organisation
-from buurt.services import organisation_unique_slug
+from buurt.services import organisation_insert
 from core.moderation import ModerationState
 
 from .models import Activity
@@ -246,18 +246,20 @@ def _organisation(event: dict, report: ImportReport) -> Organisation:
     organisation = Organisation.objects.filter(name__iexact=name).first()
     if organisation:
         return organisation
-    slug = organisation_unique_slug(name)
     emails = organizer.get("email") or []
     organisation = Organisation(
         name=name,
-        slug=slug,
         kind=Organisation.Kind.OTHER,
         status=Organisation.Status.PUBLISHED,
         moderation_state=ModerationState.PENDING,
         email=emails[0] if isinstance(emails, list) and emails else "",
     )
-    organisation.full_clean()
-    organisation.save()
+
+    def insert():
+        organisation.full_clean()
+        organisation.save()
+
+    organisation_insert(organisation=organisation, name=name, insert=insert)
     report.organisations_created += 1
     return organisation
 

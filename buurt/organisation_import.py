@@ -31,7 +31,7 @@ from core.moderation import ModerationState
 from .models import Language, Organisation
 from .organisation_files import SourceFile, SourceRow
 from .selectors import organisation_duplicates
-from .services import organisation_save, organisation_unique_slug
+from .services import organisation_insert, organisation_save
 
 NEW, UPDATED, UNCHANGED, DUPLICATE, BAD = "new", "updated", "unchanged", "duplicate", "bad"
 DEFAULT_SOURCE_LABEL = "list"
@@ -187,12 +187,15 @@ def _import_row(row: SourceRow, *, source_label: str, publish: bool, known: set[
                 )
                 return result
             organisation = Organisation(
-                slug=organisation_unique_slug(row.name),
                 source_id=key,
                 status=Organisation.Status.PUBLISHED,
                 moderation_state=ModerationState.APPROVED if publish else ModerationState.PENDING,
             )
-            _save(organisation, row, point, languages)
+            organisation_insert(
+                organisation=organisation,
+                name=row.name,
+                insert=lambda: _save(organisation, row, point, languages),
+            )
             result.outcome, result.organisation_id = NEW, organisation.pk
             return result
     except ValidationError as error:

@@ -2,8 +2,11 @@
 full_clean()."""
 
 import datetime
+from collections.abc import Callable
+from typing import TypeVar
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -11,6 +14,11 @@ from core.tasks import enqueue_on_commit
 
 from . import geocoding
 from .models import GeocodeStatus, Neighbourhood, Organisation, PlacedAddress, Precision
+
+T = TypeVar("T")
+# Tries of organisation_insert: each lost race moves to the next number, so more than a few
+# writers naming alike in the same instant is not expected.
+SLUG_ATTEMPTS = 5
 
 
 def address_locate(*, obj: PlacedAddress) -> PlacedAddress:
@@ -50,6 +58,32 @@ def organisation_unique_slug(name: str) -> str:
         number += 1
         slug = f"{base}-{number}"
     return slug
+
+
+def organisation_insert(
+    *, organisation: Organisation, name: str, insert: Callable[[], T], attempts: int = SLUG_ATTEMPTS
+) -> T:
+    """Give the new `organisation` a free slug from `name` and run `insert` (which saves it)
+    in a savepoint; what `insert` returns.
+
+    Two writers (an import, a registration) naming alike at the same moment both find the same
+    slug free; the later insert then fails on the unique slug: an IntegrityError, or a
+    ValidationError when full_clean() already sees the other row. Its savepoint is rolled
+    back, and it takes the next free slug and tries again. Any other error is raised."""
+    for attempt in range(1, attempts + 1):
+        organisation.slug = organisation_unique_slug(name)
+        try:
+            with transaction.atomic():
+                return insert()
+        except (IntegrityError, ValidationError):
+            # The other writer has committed by now (PostgreSQL makes a unique insert wait for
+            # it), so its row is seen: only then was the slug the reason.
+            if (
+                attempt == attempts
+                or not Organisation.objects.filter(slug=organisation.slug).exists()
+            ):
+                raise
+    raise AssertionError("unreachable")
 
 
 def organisation_assure(
