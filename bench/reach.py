@@ -103,6 +103,10 @@ def empty() -> None:
         "regie_areafigures",
         "regie_snapshot",
         "regie_gridpoint",
+        "activities_occurrence",
+        "activities_activity_network_models",
+        "activities_activity_languages",
+        "activities_activity",
         "buurt_organisation_network_models",
         "buurt_organisation_languages",
         "buurt_address",
@@ -239,6 +243,50 @@ def seed_listings(count: int, side_m: float, rng: random.Random) -> None:
                 Organisation.objects.filter(point__within=n.boundary).update(neighbourhood=n)
 
 
+def seed_activities(count: int, side_m: float, rng: random.Random) -> None:
+    """`count` activities of random listings, each with one date in the next five weeks (on
+    any day, so about a seventh on a Sunday): two in three at their organisation's place,
+    the others at a random point; flags at the listings' rates."""
+    import datetime
+
+    from django.contrib.gis.geos import Point
+    from django.utils import timezone
+
+    from activities.models import Activity, Occurrence
+    from buurt.models import Organisation
+
+    Activity.objects.all().delete()
+    organisations = list(Organisation.objects.values_list("pk", "point"))
+    categories = Activity.Category.values
+    now = timezone.now()
+    points = random_points(count, side_m, rng)
+    batch, made = 5_000, 0
+    while made < count:
+        rows = []
+        for _ in range(min(batch, count - made)):
+            made += 1
+            organisation, place = rng.choice(organisations)
+            lon, lat = next(points)
+            starts = now + datetime.timedelta(hours=rng.uniform(1, 35 * 24))
+            rows.append(
+                Activity(
+                    organisation_id=organisation, title=f"Bench {made}",
+                    category=rng.choice(categories), starts_at=starts,
+                    ends_at=starts + datetime.timedelta(hours=2),
+                    venue="organisation" if made % 3 else "address",
+                    point=place if made % 3 else Point(lon, lat, srid=4326),
+                    status="published", cost=rng.choice(Activity.Cost.values),
+                    come_alone=rng.random() < 0.3, welcome_person=rng.random() < 0.2,
+                    wheelchair_accessible=rng.random() < 0.5, is_demo=True,
+                )
+            )  # fmt: skip
+        created = Activity.objects.bulk_create(rows)
+        Occurrence.objects.bulk_create(
+            [Occurrence(activity=a, starts_at=a.starts_at, ends_at=a.ends_at) for a in created]
+        )
+        log(f"  activities {made:,}/{count:,}")
+
+
 def run(args) -> dict:
     from django.db import connection
 
@@ -263,41 +311,54 @@ def run(args) -> dict:
         log(f"{args.neighbourhoods:,} neighbourhoods over {side_m / 1000:.1f} km square")
         seed_addresses(args.addresses, side_m, rng)
         seed_listings(args.listings, side_m, rng)
+        seed_activities(args.activities, side_m, rng)
         figures["seed_s"] = round(time.perf_counter() - started, 1)
         log(f"seeded in {figures['seed_s']} s")
+    from activities.models import Activity
+
+    if args.skip_seed and Activity.objects.count() != args.activities:
+        seed_activities(args.activities, grid_size(args.neighbourhoods) * CELL_M, rng)
+    figures["activities"] = args.activities
+    if args.seed_only:
+        return figures
 
     started = time.perf_counter()
     basis = services._reach_points()
     figures["basis_s"] = round(time.perf_counter() - started, 1)
     log(f"address basis per neighbourhood: {figures['basis_s']} s")
 
-    *_rest, listings = services._tables()
-    from spatial.reach import points_once
+    from django.utils import timezone
+
+    from spatial.reach import CELLS, POINTS, reach_points_prepare
 
     started = time.perf_counter()
-    points_sql, points_params = points_once(connection, services._points_sql())
+    reach_points_prepare(connection, services._points_sql())
     figures["points_once_s"] = round(time.perf_counter() - started, 1)
-    log(f"addresses and grid points placed in their neighbourhoods: {figures['points_once_s']} s")
-    from buurt.models import Organisation
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), SUM(n) FROM {POINTS}")
+        distinct, placed = cursor.fetchone()
+        cells = None
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT COUNT(*) FROM {CELLS}")
+            cells = cursor.fetchone()[0]
+    figures.update(points_placed=int(placed or 0), points_distinct=distinct, cells=cells)
+    log(
+        f"{placed:,} addresses and grid points placed in their neighbourhoods "
+        f"({distinct:,} distinct points, {cells} cells): {figures['points_once_s']} s"
+    )
 
     figures["filters"] = {}
     reach_total = 0.0
+    now = timezone.now()
     for reach_filter in REACH_FILTERS:
-        ids = Organisation.objects.on_map().filter(reach_filter.condition()).order_by().values("pk")
-        sql, params = ids.query.sql_with_params()
-        matching = ids.count()
+        sources = services.reach_listings(reach_filter, now)
         started = time.perf_counter()
-        counts = reach_counts(
-            connection,
-            points_sql=points_sql,
-            points_params=points_params,
-            listings=listings,
-            listing_ids_sql=sql,
-            listing_ids_params=params,
-            bands=DISTANCES,
-        )
+        counts = reach_counts(connection, listings=sources, bands=DISTANCES)
         seconds = time.perf_counter() - started
         reach_total += seconds
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM regie_reach_listings")
+            matching = cursor.fetchone()[0]
         points = sum(row[0] for row in counts.values())
         shares = {
             str(d): round(100 * sum(row[i + 1] for row in counts.values()) / max(points, 1), 1)
@@ -315,7 +376,7 @@ def run(args) -> dict:
         )
     figures["reach_s"] = round(reach_total, 1)
     figures["grid_areas"] = sum(1 for kind, _n in basis.values() if kind == "grid")
-    log(f"all reach figures (6 filters x 3 distances): {figures['reach_s']} s")
+    log(f"all reach figures ({len(REACH_FILTERS)} filters x 3 distances): {figures['reach_s']} s")
     if not args.skip_snapshot:
         started = time.perf_counter()
         services.snapshot_take()
@@ -331,6 +392,9 @@ def main() -> None:
     parser.add_argument("--listings", type=int, default=10_000)
     parser.add_argument("--neighbourhoods", type=int, default=100)
     parser.add_argument(
+        "--activities", type=int, default=None, help="activities with a date (listings / 5)"
+    )
+    parser.add_argument(
         "--database-url",
         default="postgis://postgres@127.0.0.1:5432/buurtkaart_reach_bench",
         help="a database of its own: its buurt and regie tables are emptied",
@@ -338,7 +402,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20)
     parser.add_argument("--skip-seed", action="store_true", help="reuse the seeded data")
     parser.add_argument("--skip-snapshot", action="store_true", help="time the reach only")
+    parser.add_argument("--seed-only", action="store_true", help="seed, time nothing")
     args = parser.parse_args()
+    if args.activities is None:
+        args.activities = args.listings // 5
     setup(args.database_url)
     figures = run(args)
     print(json.dumps(figures, indent=2))

@@ -4,6 +4,7 @@ exports, so that all three name and order the figures the same way."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from activities.models import Activity, Occurrence
 from buurt.models import NetworkModel, Organisation
 from buurt.search.params import WALKING_PRESETS
 
@@ -19,42 +21,101 @@ DISTANCES = tuple(WALKING_PRESETS[minutes] for minutes in (5, 10, 15))
 DEFAULT_DISTANCE = WALKING_PRESETS[10]
 
 
-def _network_model(code: str) -> Q:
-    through = Organisation.network_models.through
-    return Q(Exists(through.objects.filter(organisation_id=OuterRef("pk"), networkmodel_id=code)))
+def _network_model(model, code: str) -> Q:
+    through = model.network_models.through
+    owner = f"{model._meta.model_name}_id"
+    return Q(Exists(through.objects.filter(**{owner: OuterRef("pk")}, networkmodel_id=code)))
+
+
+def _dated(*, now: datetime.datetime, sunday: bool = False) -> Q:
+    """An activity with a public, not cancelled date in the next ACTIVITY_REACH_HORIZON
+    (with `sunday`, one starting on a Sunday in the site's time zone, Europe/Brussels)."""
+    dates = Occurrence.objects.public().filter(
+        activity_id=OuterRef("pk"),
+        starts_at__gte=now,
+        starts_at__lt=now + ACTIVITY_REACH_HORIZON,
+    )
+    if sunday:
+        dates = dates.filter(starts_at__week_day=1)  # Django counts 1 = Sunday ... 7 = Saturday
+    return Q(Exists(dates))
+
+
+# An activity counts as a listing at its own point (the organisation's for its own place,
+# its geocoded address otherwise; never online) while it has a date coming: six weeks, so
+# that a monthly "every second Sunday" always has one in view.
+ACTIVITY_REACH_HORIZON = datetime.timedelta(weeks=6)
 
 
 @dataclass(frozen=True)
 class ReachFilter:
+    """A kind of listing reach is measured to. `organisations` filters public organisations
+    with a point, `activities` public activities with a point and a date coming
+    (reach_activities); None when none counts. Both take the moment of the snapshot."""
+
     code: str
     label: Promise
-    condition: Callable[[], Q]  # on public organisations with a point
+    organisations: Callable[[datetime.datetime], Q] | None
+    activities: Callable[[datetime.datetime], Q] | None
 
 
+def reach_activities(now: datetime.datetime):
+    """The activities that may count as listings: public, at a place, with a date coming."""
+    return Activity.objects.on_map().filter(_dated(now=now))
+
+
+Kind, Category, Cost = Organisation.Kind, Activity.Category, Activity.Cost
+Peers, Community = NetworkModel.Code.PEERS, NetworkModel.Code.COMMUNITY
+
+# Six filters at three distances (the cost target of the issue). "Free or reduced rate" was
+# dropped for "on Sunday": the cost of a listing defaults to free, so it measured almost the
+# same as "any association". Per filter, what makes an activity count, and why:
 REACH_FILTERS = (
-    ReachFilter("any", _("any association or service"), lambda: Q()),
+    # Any activity with a date coming: a place to go, even away from its organisation.
+    ReachFilter("any", _("any association or service"), lambda now: Q(), lambda now: Q()),
+    # Activities have no "reduced rate" of their own: a free or pay-what-you-can one is at
+    # least as cheap, and one of an organisation with a reduced rate has it; "come alone" is
+    # the activity's own promise (come alone, or a welcome person waits).
     ReachFilter(
         "reduced_rate_come_alone",
         _("reduced rate and come alone (a welcome person)"),
-        lambda: Q(reduced_rate=True, welcome_person=True),
+        lambda now: Q(reduced_rate=True, welcome_person=True),
+        lambda now: (
+            (~Q(cost=Cost.PAID) | Q(organisation__reduced_rate=True))
+            & (Q(come_alone=True) | Q(welcome_person=True))
+        ),
     ),
-    ReachFilter(
-        "free_or_reduced",
-        _("free or reduced rate"),
-        lambda: Q(reduced_rate=True) | ~Q(cost=Organisation.Cost.PAID),
-    ),
+    # A peer-group activity, or one the organiser marked with the peers model.
     ReachFilter(
         "peer_group",
         _("peer group"),
-        lambda: Q(kind=Organisation.Kind.PEER_GROUP) | _network_model(NetworkModel.Code.PEERS),
+        lambda now: Q(kind=Kind.PEER_GROUP) | _network_model(Organisation, Peers),
+        lambda now: Q(category=Category.PEER_GROUP) | _network_model(Activity, Peers),
     ),
-    ReachFilter("wheelchair", _("wheelchair accessible"), lambda: Q(wheelchair_accessible=True)),
+    # The activity's own place must be accessible: its flag, not its organisation's.
+    ReachFilter(
+        "wheelchair",
+        _("wheelchair accessible"),
+        lambda now: Q(wheelchair_accessible=True),
+        lambda now: Q(wheelchair_accessible=True),
+    ),
+    # Community building happens where a community centre's activity takes place, or where
+    # an activity marked with the community model does.
     ReachFilter(
         "community",
         _("community building in the neighbourhood"),
-        lambda: (
-            Q(kind=Organisation.Kind.COMMUNITY_CENTRE) | _network_model(NetworkModel.Code.COMMUNITY)
+        lambda now: Q(kind=Kind.COMMUNITY_CENTRE) | _network_model(Organisation, Community),
+        lambda now: (
+            Q(organisation__kind=Kind.COMMUNITY_CENTRE) | _network_model(Activity, Community)
         ),
+    ),
+    # Only dates say "Sunday": an organisation's opening hours are free text (the JSON-LD
+    # reading of them is a guess and is not used here), so an organisation reaches a Sunday
+    # through its activities, at their place, with a date on a Sunday coming.
+    ReachFilter(
+        "sunday",
+        _("a place to go on Sunday"),
+        None,
+        lambda now: _dated(now=now, sunday=True),
     ),
 )
 FILTERS_BY_CODE = {f.code: f for f in REACH_FILTERS}

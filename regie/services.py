@@ -13,16 +13,23 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 import spatial
-from activities.models import Occurrence
+from activities.models import Activity, Occurrence
 from buurt.models import Address, Neighbourhood, Organisation
 from buurt.selectors import neighbourhoods_freshness
 from neighbourhelp.models import HelpOffer, HelpRequest
 from neighbourhelp.services import month_start
 from referrals.models import Referral
 from referrals.selectors import WENT, OutcomeRow
-from spatial.reach import Table, grid_points, points_in_areas_sql, points_once, reach_counts
+from spatial.reach import (
+    Listings,
+    Table,
+    grid_points,
+    points_in_areas_sql,
+    reach_counts,
+    reach_points_prepare,
+)
 
-from .indicators import DISTANCES, REACH_FILTERS, count_indicators
+from .indicators import DISTANCES, REACH_FILTERS, ReachFilter, count_indicators, reach_activities
 from .models import AddressBasis, AreaFigures, GridPoint, Snapshot
 
 REQUEST_UNMATCHED_AFTER = datetime.timedelta(days=14)
@@ -46,7 +53,7 @@ def snapshot_take(*, today: datetime.date | None = None, now=None) -> Snapshot:
     neighbourhoods = list(Neighbourhood.objects.all())
     counts = _counts(now, today)
     basis = _reach_points()
-    reach = _reach()
+    reach = _reach(now)
     AreaFigures.objects.bulk_create(
         [
             AreaFigures(
@@ -140,15 +147,16 @@ def _counts(now, today) -> dict[int, dict[str, int | None]]:
     return result
 
 
-def _tables():
-    def table(model, geometry):
-        return Table(model._meta.db_table, model._meta.pk.column, geometry)
+def _table(model, geometry):
+    return Table(model._meta.db_table, model._meta.pk.column, geometry)
 
+
+def _tables():
     return (
-        table(Address, "point"),
-        table(Neighbourhood, "boundary"),
-        table(GridPoint, "point"),
-        table(Organisation, "point"),
+        _table(Address, "point"),
+        _table(Neighbourhood, "boundary"),
+        _table(GridPoint, "point"),
+        _table(Organisation, "point"),
     )
 
 
@@ -187,25 +195,36 @@ def _reach_points() -> dict[int, tuple[str, int]]:
     return basis
 
 
-def _reach() -> dict[str, dict[int, dict[str, int]]]:
+def _reach(now) -> dict[str, dict[int, dict[str, int]]]:
     """Filter code -> area id -> {"400": points reached, ...}."""
-    *_rest, listings = _tables()
-    points_sql, points_params = points_once(connection, _points_sql())
+    reach_points_prepare(connection, _points_sql())
     result = {}
     for reach_filter in REACH_FILTERS:
-        ids = Organisation.objects.on_map().filter(reach_filter.condition()).order_by().values("pk")
-        ids_sql, ids_params = ids.query.sql_with_params()
         counts = reach_counts(
-            connection,
-            points_sql=points_sql,
-            points_params=points_params,
-            listings=listings,
-            listing_ids_sql=ids_sql,
-            listing_ids_params=ids_params,
-            bands=DISTANCES,
+            connection, listings=reach_listings(reach_filter, now), bands=DISTANCES
         )
         result[reach_filter.code] = {
             area: {str(d): n for d, n in zip(DISTANCES, row[1:], strict=True)}
             for area, row in counts.items()
         }
     return result
+
+
+def reach_listings(reach_filter: ReachFilter, now) -> list[Listings]:
+    """The organisations and activities that count as listings for a filter, as
+    spatial.reach reads them."""
+    *_rest, organisations = _tables()
+    sources = []
+    if reach_filter.organisations:
+        ids = Organisation.objects.on_map().filter(reach_filter.organisations(now))
+        sources.append(
+            Listings(organisations, *ids.order_by().values("pk").query.sql_with_params())
+        )
+    if reach_filter.activities:
+        ids = reach_activities(now).filter(reach_filter.activities(now))
+        sources.append(
+            Listings(
+                _table(Activity, "point"), *ids.order_by().values("pk").query.sql_with_params()
+            )
+        )
+    return sources

@@ -58,102 +58,204 @@ def points_in_areas_sql(connection, *, points: Table, areas: Table) -> str:
     )
 
 
-def reach_counts(
-    connection,
-    *,
-    points_sql: str,
-    points_params: Sequence = (),
-    listings: Table,
-    listing_ids_sql: str,
-    listing_ids_params: Sequence = (),
-    bands: Sequence[int],
-) -> dict[int, list[int]]:
-    """Per area id: [points, points within bands[0] metres of a listing, within bands[1], ...].
+@dataclass(frozen=True)
+class Listings:
+    """Some rows of `table` (a listing: an organisation, an activity at its place): those whose
+    key is among what `ids_sql` selects."""
 
-    `points_sql` yields (area_id, point) rows; `listing_ids_sql` the ids of the listings of
-    `listings` that count (a filter). Each point asks the spatial index for the listings in a
-    box around it, up to the largest band, and keeps the nearest distance on the sphere.
-    """
-    bands = sorted(int(b) for b in bands)
-    lq, l_key, l_geom = (
-        _q(connection, listings.name),
-        _q(connection, listings.key),
-        _q(connection, listings.geometry),
-    )
+    table: Table
+    ids_sql: str
+    ids_params: Sequence = ()
+
+
+# Temporary tables of this connection's session (PostgreSQL and SQLite alike).
+POINTS = "regie_reach_points"
+MATCHING = "regie_reach_listings"
+MATCHING_INDEX = "regie_reach_listings_index"  # SQLite: an R*Tree of MATCHING's points
+
+
+# PostGIS: points are also grouped in cells of about 100 x 100 m (0.001° of latitude by
+# 0.0015° of longitude; any size keeps the result exact, it only changes the speed).
+CELL_LAT, CELL_LON = 0.001, 0.0015
+CELLS = "regie_reach_cells"
+# Metres of slack for rounding when a band is decided for a whole cell (distances in the
+# cell are measured with the same `<->` as the walk, on the sphere).
+ROUNDING_M = 0.01
+
+
+def reach_points_prepare(connection, points_sql: str, params: Sequence = ()) -> None:
+    """Store the (area_id, point) rows of `points_sql` once, for reach_counts to read for
+    every filter: one row per area and distinct point, with `n`, how many rows share it (the
+    addresses of one building share its point), so that each distinct point is measured once
+    and counted `n` times. Points are grouped on their exact coordinates (doubles), never on
+    geography equality, which compares rounded boxes.
+
+    On PostGIS, also the cells (CELLS): per cell of CELL_LAT x CELL_LON, the mean of its
+    points as its centre and `r`, the furthest of its points from it (metres, sphere)."""
     postgres = connection.vendor == "postgresql"
-    if postgres:
-        # The matching listings in a temporary table with a GiST index of their own: each
-        # point then walks that index nearest first and stops at the first row. (Filtering
-        # the listings table inside the walk made PostgreSQL test every row it passed
-        # against the filter's list, 0.4 ms a point.) `<->` on geography is the distance on
-        # the sphere (see spatial.nearest).
+    x, y = (
+        ("ST_X(pts.point::geometry)", "ST_Y(pts.point::geometry)")
+        if postgres
+        else (
+            "X(pts.point)",
+            "Y(pts.point)",
+        )
+    )
+    point = (
+        f"ST_SetSRID(ST_MakePoint(g.x, g.y), {WGS84})::geography"
+        if postgres
+        else f"MakePoint(g.x, g.y, {WGS84})"
+    )
+    grouped = (
+        f"SELECT pts.area_id AS area_id, {x} AS x, {y} AS y, COUNT(*) AS n "
+        f"FROM ({points_sql}) pts GROUP BY 1, 2, 3"
+    )
+    if not postgres:
         _temporary_table(
             connection,
-            "regie_reach_listings",
-            f"SELECT li.{l_geom} AS point FROM {lq} li WHERE li.{l_key} IN ({listing_ids_sql})",
-            listing_ids_params,
-            index="point",
+            POINTS,
+            f"SELECT g.area_id, g.x, g.y, g.n, {point} AS point FROM ({grouped}) g",
+            params,
         )
-        nearest = (
-            "(SELECT rl.point <-> pts.point FROM regie_reach_listings rl "
-            "ORDER BY rl.point <-> pts.point LIMIT 1)"
+        return
+    _temporary_table(
+        connection,
+        POINTS,
+        f"SELECT g.area_id, g.x, g.y, g.n, {point} AS point, "
+        f"floor(g.x / {CELL_LON})::integer AS cx, floor(g.y / {CELL_LAT})::integer AS cy "
+        f"FROM ({grouped}) g",
+        params,
+    )
+    centres = (
+        f"SELECT cx, cy, ST_SetSRID(ST_MakePoint(AVG(x), AVG(y)), {WGS84})::geography AS centre "
+        f"FROM {POINTS} GROUP BY cx, cy"
+    )
+    _temporary_table(
+        connection,
+        CELLS,
+        f"SELECT c.cx, c.cy, c.centre, MAX(pts.point <-> c.centre) AS r FROM ({centres}) c "
+        f"JOIN {POINTS} pts ON pts.cx = c.cx AND pts.cy = c.cy GROUP BY c.cx, c.cy, c.centre",
+    )
+
+
+def reach_counts(
+    connection, *, listings: Sequence[Listings], bands: Sequence[int]
+) -> dict[int, list[int]]:
+    """Per area id: [points, points within bands[0] metres of a listing, within bands[1], ...]
+    over the points stored by reach_points_prepare, for the listings that count (a filter:
+    the union of `listings`).
+
+    The matching listings' points are copied into a temporary table with a spatial index of
+    their own, so that no point tests any listing against the filter.
+
+    PostGIS: the distance from each cell's centre to the nearest matching listing (a KNN walk
+    of that index; `<->` on geography is metres on the sphere, as spatial.nearest measures),
+    `d`. Every point of the cell is between d - r and d + r from its nearest listing (the
+    triangle inequality), so a band below d - r reaches none of them and a band from d + r
+    reaches all: the cell is settled as a whole. Only the points of a cell with a band between
+    the two are walked one by one (the nearest listing, once, and every band from it).
+
+    SpatiaLite: per distinct point, an R*Tree box of the smallest band first (EXISTS, then
+    the next band), so a point near a listing is settled by one small box.
+    """
+    bands = sorted(int(b) for b in bands)
+    _matching_points(connection, listings)
+    postgres = connection.vendor == "postgresql"
+
+    def nearest(point: str) -> str:
+        return (
+            f"(SELECT rl.point <-> {point} FROM {MATCHING} rl "
+            f"ORDER BY rl.point <-> {point} LIMIT 1)"
         )
+
+    if postgres:
+        mixed = " OR ".join(
+            f"({band} >= near.d - c.r - {ROUNDING_M} AND {band} < near.d + c.r + {ROUNDING_M})"
+            for band in bands
+        )
+        cells = (
+            f"WITH cell AS MATERIALIZED (SELECT c.cx, c.cy, near.d, "
+            f"(near.d IS NOT NULL AND ({mixed})) AS mixed FROM {CELLS} c "
+            f"LEFT JOIN LATERAL (SELECT {nearest('c.centre')} AS d) near ON true) "
+        )
+        source = f"{POINTS} pts JOIN cell ON cell.cx = pts.cx AND cell.cy = pts.cy"
+        distance = f"(CASE WHEN cell.mixed THEN {nearest('pts.point')} ELSE cell.d END)"
     else:
-        # The smallest band first: an address near a matching listing is settled by one
-        # R*Tree query for a small box and one distance, instead of measuring every listing
-        # within the largest band. `d` is then the band (not the distance).
+
         def match_within(meters: int) -> str:
             dlat = f"({meters} / {M_PER_DEGREE})"
-            dlon = f"({meters} / ({M_PER_DEGREE} * cos(radians(Y(pts.point)))))"
-            box = (
-                f"BuildMbr(X(pts.point) - {dlon}, Y(pts.point) - {dlat}, "
-                f"X(pts.point) + {dlon}, Y(pts.point) + {dlat}, {WGS84})"
-            )
+            dlon = f"({meters} / ({M_PER_DEGREE} * cos(radians(pts.y))))"
             return (
-                f"EXISTS (SELECT 1 FROM {lq} li WHERE li.ROWID IN (SELECT ROWID FROM "
-                f"SpatialIndex WHERE f_table_name = '{listings.name}' AND f_geometry_column = "
-                f"'{listings.geometry}' AND search_frame = {box}) "
-                f"AND PtDistWithin(li.{l_geom}, pts.point, {meters}, 0) "
-                f"AND li.{l_key} IN ({listing_ids_sql}))"
+                f"EXISTS (SELECT 1 FROM temp.{MATCHING_INDEX} ix JOIN temp.{MATCHING} rl "
+                f"ON rl.id = ix.id WHERE ix.minx <= pts.x + {dlon} AND ix.maxx >= pts.x - {dlon} "
+                f"AND ix.miny <= pts.y + {dlat} AND ix.maxy >= pts.y - {dlat} "
+                f"AND PtDistWithin(rl.point, pts.point, {meters}, 0))"
             )
 
-        nearest = (
+        # `d` is the smallest band reached (not the distance).
+        cells, source = "", f"{POINTS} pts"
+        distance = (
             "(CASE "
             + " ".join(f"WHEN {match_within(band)} THEN {band}" for band in bands)
             + " ELSE NULL END)"
         )
-    within = ", ".join(f"SUM(CASE WHEN near.d <= {band} THEN 1 ELSE 0 END)" for band in bands)
-    sql = (
-        f"SELECT near.area_id, COUNT(*), {within} FROM ("
-        f"SELECT pts.area_id AS area_id, {nearest} AS d FROM ({points_sql}) pts"
-        f") near GROUP BY near.area_id"
+    within = ", ".join(
+        f"SUM(CASE WHEN measured.d <= {band} THEN measured.n ELSE 0 END)" for band in bands
     )
-    params = (
-        [*points_params] if postgres else [*(list(listing_ids_params) * len(bands)), *points_params]
+    sql = (
+        f"{cells}SELECT measured.area_id, SUM(measured.n), {within} FROM ("
+        f"SELECT pts.area_id AS area_id, pts.n AS n, {distance} AS d FROM {source}"
+        f") measured GROUP BY measured.area_id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql)
         return {row[0]: [int(n or 0) for n in row[1:]] for row in cursor.fetchall()}
 
 
-def _temporary_table(connection, name: str, sql: str, params, *, index: str | None) -> None:
-    """(Re)make a temporary table (PostgreSQL, this session only) from a query, with a GiST
-    index on `index`, analysed so that the planner knows its size."""
+def _matching_points(connection, listings: Sequence[Listings]) -> None:
+    """The points of the listings that count, in MATCHING (and, on SQLite, its R*Tree)."""
+    selects: list[str] = []
+    params: list = []
+    for source in listings:
+        geom, key = _q(connection, source.table.geometry), _q(connection, source.table.key)
+        selects.append(
+            f"SELECT li.{geom} AS point FROM {_q(connection, source.table.name)} li "
+            f"WHERE li.{geom} IS NOT NULL AND li.{key} IN ({source.ids_sql})"
+        )
+        params.extend(source.ids_params)
+    union = " UNION ALL ".join(selects) if selects else "SELECT NULL AS point WHERE 1 = 0"
+    if connection.vendor == "postgresql":
+        _temporary_table(connection, MATCHING, union, params, index="point")
+        return
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        cursor.execute(f"DROP TABLE IF EXISTS temp.{MATCHING}")
+        cursor.execute(f"DROP TABLE IF EXISTS temp.{MATCHING_INDEX}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {MATCHING} (id INTEGER PRIMARY KEY, point BLOB)")
+        cursor.execute(f"INSERT INTO temp.{MATCHING} (point) {union}", params)
+        # SQLite's own R*Tree (SpatiaLite's spatial indexes are made of it); it rounds the
+        # bounds outwards to 32-bit floats, so a box query never misses a point.
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE temp.{MATCHING_INDEX} USING rtree(id, minx, maxx, miny, maxy)"
+        )
+        cursor.execute(
+            f"INSERT INTO temp.{MATCHING_INDEX} "
+            f"SELECT id, X(point), X(point), Y(point), Y(point) FROM temp.{MATCHING}"
+        )
+
+
+def _temporary_table(
+    connection, name: str, sql: str, params: Sequence = (), *, index: str | None = None
+) -> None:
+    """(Re)make a temporary table (this session only) from a query; on PostgreSQL with a GiST
+    index on `index`, analysed so that the planner knows its size."""
+    postgres = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {'' if postgres else 'temp.'}{name}")
         cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {sql}", list(params))
-        if index:
+        if postgres and index:
             cursor.execute(f"CREATE INDEX ON {name} USING gist ({index})")
-        cursor.execute(f"ANALYZE {name}")
-
-
-def points_once(connection, points_sql: str, params: Sequence = ()) -> tuple[str, list]:
-    """On PostGIS, the (area_id, point) rows of `points_sql` computed once into a temporary
-    table, for reach_counts to read for every filter; elsewhere the query as it is."""
-    if connection.vendor != "postgresql":
-        return points_sql, list(params)
-    _temporary_table(connection, "regie_reach_points", points_sql, params, index=None)
-    return "SELECT area_id, point FROM regie_reach_points", []
+        if postgres:
+            cursor.execute(f"ANALYZE {name}")
 
 
 def grid_points(area: Polygon | MultiPolygon, *, spacing_m: int = 100) -> list[Point]:
