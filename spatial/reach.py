@@ -176,7 +176,7 @@ def reach_counts(
         cells = (
             f"WITH cell AS MATERIALIZED (SELECT c.cx, c.cy, near.d, "
             f"(near.d IS NOT NULL AND ({mixed})) AS mixed FROM {CELLS} c "
-            f"LEFT JOIN LATERAL (SELECT {nearest('c.centre')} AS d) near ON true) "
+            f"LEFT JOIN LATERAL (SELECT {nearest('c.centre')} AS d OFFSET 0) near ON true) "
         )
         source = f"{POINTS} pts JOIN cell ON cell.cx = pts.cx AND cell.cy = pts.cy"
         distance = f"(CASE WHEN cell.mixed THEN {nearest('pts.point')} ELSE cell.d END)"
@@ -202,9 +202,12 @@ def reach_counts(
     within = ", ".join(
         f"SUM(CASE WHEN measured.d <= {band} THEN measured.n ELSE 0 END)" for band in bands
     )
+    # The subqueries are fenced (OFFSET 0; LIMIT -1 on SQLite) so that the planner does not
+    # copy `d` into each band's SUM (or each test of it): that measured every point 3 times.
+    fence = "OFFSET 0" if postgres else "LIMIT -1 OFFSET 0"
     sql = (
         f"{cells}SELECT measured.area_id, SUM(measured.n), {within} FROM ("
-        f"SELECT pts.area_id AS area_id, pts.n AS n, {distance} AS d FROM {source}"
+        f"SELECT pts.area_id AS area_id, pts.n AS n, {distance} AS d FROM {source} {fence}"
         f") measured GROUP BY measured.area_id"
     )
     with connection.cursor() as cursor:
