@@ -315,6 +315,7 @@ def run(args) -> dict:
         "addresses": args.addresses,
         "listings": args.listings,
         "neighbourhoods": args.neighbourhoods,
+        "listing_every": args.listing_every,
         "cpus": os.cpu_count(),
         "load_before": os.getloadavg()[0],
     }
@@ -344,7 +345,7 @@ def run(args) -> dict:
 
     from django.utils import timezone
 
-    from spatial.reach import CELLS, POINTS, reach_points_prepare
+    from spatial.reach import CELLS, POINTS, Listings, reach_points_prepare
 
     started = time.perf_counter()
     reach_points_prepare(connection, services._points_sql())
@@ -367,6 +368,15 @@ def run(args) -> dict:
     now = timezone.now()
     for reach_filter in REACH_FILTERS:
         sources = services.reach_listings(reach_filter, now)
+        if args.listing_every > 1:  # every Nth listing only: how the time grows with them
+            sources = [
+                Listings(
+                    src.table,
+                    f"SELECT k.* FROM ({src.ids_sql}) k WHERE k.id % {args.listing_every} = 0",
+                    src.ids_params,
+                )
+                for src in sources
+            ]
         started, cpu = time.perf_counter(), cpu_seconds()
         counts = reach_counts(connection, listings=sources, bands=DISTANCES)
         seconds = time.perf_counter() - started
@@ -425,6 +435,9 @@ def main() -> None:
     parser.add_argument("--skip-seed", action="store_true", help="reuse the seeded data")
     parser.add_argument("--skip-snapshot", action="store_true", help="time the reach only")
     parser.add_argument("--seed-only", action="store_true", help="seed, time nothing")
+    parser.add_argument(
+        "--listing-every", type=int, default=1, help="count every Nth seeded listing only"
+    )
     args = parser.parse_args()
     if args.activities is None:
         args.activities = args.listings // 5
@@ -432,7 +445,8 @@ def main() -> None:
     figures = run(args)
     print(json.dumps(figures, indent=2))
     RESULTS.mkdir(exist_ok=True)
-    name = f"reach-{figures['backend']}-{args.addresses}-{args.listings}-{args.neighbourhoods}.json"
+    name = f"reach-{figures['backend']}-{args.addresses}-{args.listings}-{args.neighbourhoods}"
+    name += f"-every{args.listing_every}.json" if args.listing_every > 1 else ".json"
     (RESULTS / name).write_text(json.dumps(figures, indent=2) + "\n")
 
 
