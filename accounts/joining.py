@@ -9,13 +9,11 @@ own (accounts/moderated.py): the moderator's approval makes the claimant an admi
 from __future__ import annotations
 
 import math
-import secrets
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,15 +22,14 @@ from buurt.models import GeocodeStatus, Organisation, Precision
 from buurt.querysets import public_organisations_q
 from buurt.selectors import DuplicateMatch, organisation_duplicates
 from buurt.services import organisation_insert
-from core.mail import message_render, messages_send, site_url
 from core.moderation import ModerationState
 from core.ratelimit import RateLimited
 from core.tasks import enqueue_on_commit
-from core.tokens import new_token
 from moderation.models import AuditEntry
 from moderation.services import audit_record, organisation_submit
 
 from . import policy
+from .address_links import CLAIM_EMAIL
 from .models import Membership, OrganisationClaim, User
 
 # Claims per account in 24 hours, counted in the database: a person with two or three
@@ -214,11 +211,10 @@ def claim_create(
         user=user,
         organisation=organisation,
         role=role.strip(),
-        email=email,
-        email_token=new_token() if email else "",
         enterprise_number=enterprise_number,
         note=note,
     )
+    CLAIM_EMAIL.issue(claim, email)
     claim.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -234,7 +230,7 @@ def claim_create(
 
 
 def claim_email_url(claim: OrganisationClaim) -> str:
-    return site_url(reverse("accounts:claim-email", args=[claim.pk, claim.email_token]))
+    return CLAIM_EMAIL.url(claim)
 
 
 def claim_email_send(*, claim_id: int, language: str) -> bool:
@@ -247,34 +243,16 @@ def claim_email_send(*, claim_id: int, language: str) -> bool:
     )
     if claim is None or claim.email_confirmed:
         return False
-    message = message_render(
-        template_prefix="accounts/email/claim_confirm",
-        context={"claim": claim, "organisation": claim.organisation, "url": claim_email_url(claim)},
-        recipient=claim.email,
-        language=language,
+    CLAIM_EMAIL.send(
+        claim, language=language, context={"claim": claim, "organisation": claim.organisation}
     )
-    messages_send([message])
     return True
 
 
-@transaction.atomic
 def claim_email_confirm(*, claim_id: int, token: str, user: User) -> OrganisationClaim:
-    """The claimant opened the link sent to the association's address, in their own session:
-    so a link scanner (no session) or someone else (no token) confirms nothing. Repeating it
-    changes nothing. Raises OrganisationClaim.DoesNotExist for a wrong link."""
-    claim = (
-        OrganisationClaim.objects.select_for_update()
-        .filter(pk=claim_id, user=user)
-        .exclude(email_token="")
-        .first()
-    )
-    if claim is None or not secrets.compare_digest(claim.email_token, token):
-        raise OrganisationClaim.DoesNotExist
-    if claim.email_confirmed_at is None:
-        claim.email_confirmed_at = timezone.now()
-        claim.save(update_fields=["email_confirmed_at"])
-        audit_record(actor=user, action=AuditEntry.Action.CONFIRM_EMAIL, target=claim)
-    return claim
+    """The claimant opened the link sent to the association's address, in their own session
+    (accounts.address_links). Raises OrganisationClaim.DoesNotExist for a wrong link."""
+    return CLAIM_EMAIL.confirm(pk=claim_id, token=token, user=user)
 
 
 def claim_decided(claim: OrganisationClaim, state: str, moderator) -> None:

@@ -24,9 +24,9 @@ from buurt.models import Organisation
 from buurt.services import organisation_save
 from core.mail import message_render, messages_send, site_url
 from core.tasks import enqueue_on_commit
-from core.tokens import new_token
 
 from . import listing_reviews, personal_data, policy
+from .address_links import WORK_EMAIL
 from .models import Invitation, Membership, User, WorkerProfile
 
 logger = logging.getLogger(__name__)
@@ -268,9 +268,7 @@ def worker_request(
     )
     profile.phone = phone
     if new_address:
-        profile.work_email = work_email
-        profile.work_email_token = new_token() if work_email else ""
-        profile.work_email_confirmed_at = None
+        WORK_EMAIL.issue(profile, work_email)
     if changed:
         profile.verified_at, profile.verified_by = None, None
     profile.full_clean()
@@ -283,7 +281,7 @@ def worker_request(
 
 
 def worker_email_url(profile: WorkerProfile) -> str:
-    return site_url(reverse("accounts:worker-email", args=[profile.pk, profile.work_email_token]))
+    return WORK_EMAIL.url(profile)
 
 
 def worker_email_send(*, profile_id: int, language: str) -> bool:
@@ -295,33 +293,14 @@ def worker_email_send(*, profile_id: int, language: str) -> bool:
     )
     if profile is None:
         return False
-    message = message_render(
-        template_prefix="accounts/email/worker_email_confirm",
-        context={"profile": profile, "url": worker_email_url(profile)},
-        recipient=profile.work_email,
-        language=language,
-    )
-    messages_send([message])
+    WORK_EMAIL.send(profile, language=language, context={"profile": profile})
     return True
 
 
-@transaction.atomic
 def worker_email_confirm(*, profile_id: int, token: str, user: User) -> WorkerProfile:
-    """The worker opened the link sent to the work address, in their own session: a link
-    scanner (no session) or someone else (no token) confirms nothing; again changes nothing.
-    Raises WorkerProfile.DoesNotExist for a wrong link."""
-    profile = (
-        WorkerProfile.objects.select_for_update()
-        .filter(pk=profile_id, user=user)
-        .exclude(work_email_token="")
-        .first()
-    )
-    if profile is None or not secrets.compare_digest(profile.work_email_token, token):
-        raise WorkerProfile.DoesNotExist
-    if profile.work_email_confirmed_at is None:
-        profile.work_email_confirmed_at = timezone.now()
-        profile.save(update_fields=["work_email_confirmed_at"])
-    return profile
+    """The worker opened the link sent to the work address, in their own session
+    (accounts.address_links). Raises WorkerProfile.DoesNotExist for a wrong link."""
+    return WORK_EMAIL.confirm(pk=profile_id, token=token, user=user)
 
 
 @transaction.atomic

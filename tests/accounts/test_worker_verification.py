@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import WorkerProfile
+from moderation.models import AuditEntry
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +76,9 @@ def test_the_work_address_is_confirmed_by_its_link_and_shown_to_the_moderator(
     assert client.get(path_of(link)).status_code == 302  # again: changes nothing
     profile.refresh_from_db()
     assert profile.work_email_confirmed
+    # In the audit log once, as a claim's address is (accounts.address_links).
+    confirmed = AuditEntry.objects.filter(action=AuditEntry.Action.CONFIRM_EMAIL)
+    assert [(e.actor, e.object_id) for e in confirmed] == [(user, profile.pk)]
     wrong = path_of(link).replace(profile.work_email_token, "x" * 32)
     assert client.get(wrong).status_code == 404
 
