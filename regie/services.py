@@ -26,6 +26,7 @@ from spatial.reach import (
     grid_points,
     points_in_areas_sql,
     reach_counts,
+    reach_points_per_area,
     reach_points_prepare,
 )
 
@@ -160,25 +161,30 @@ def _tables():
     )
 
 
-def _points_sql() -> str:
-    """(area_id, point) of every address in a neighbourhood, and of the grid points."""
-    addresses, areas, grid, _listings = _tables()
-    grid_sql = (
+def _grid_sql() -> str:
+    _addresses, _areas, grid, _listings = _tables()
+    return (
         f"SELECT {connection.ops.quote_name('neighbourhood_id')} AS area_id, "
         f"{connection.ops.quote_name('point')} AS point "
         f"FROM {connection.ops.quote_name(grid.name)}"
     )
-    return f"{points_in_areas_sql(connection, points=addresses, areas=areas)} UNION ALL {grid_sql}"
+
+
+def _points_sql() -> str:
+    """(area_id, point) of every address in a neighbourhood, and of the grid points."""
+    addresses, areas, _grid, _listings = _tables()
+    return (
+        f"{points_in_areas_sql(connection, points=addresses, areas=areas)} UNION ALL {_grid_sql()}"
+    )
 
 
 def _reach_points() -> dict[int, tuple[str, int]]:
-    """Remake the grid of the neighbourhoods without addresses; per neighbourhood id, what
-    reach is measured on and how many points."""
+    """Place the addresses in their neighbourhoods once (spatial.reach keeps them for _reach),
+    remake the grid of the neighbourhoods without addresses and add its points; per
+    neighbourhood id, what reach is measured on and how many points."""
     addresses, areas, _grid, _listings = _tables()
-    sql = points_in_areas_sql(connection, points=addresses, areas=areas)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT area_id, COUNT(*) FROM ({sql}) pts GROUP BY area_id")
-        with_addresses = dict(cursor.fetchall())
+    reach_points_prepare(connection, points_in_areas_sql(connection, points=addresses, areas=areas))
+    with_addresses = reach_points_per_area(connection)
     GridPoint.objects.all().delete()
     basis: dict[int, tuple[str, int]] = {}
     for neighbourhood in Neighbourhood.objects.all():
@@ -192,12 +198,14 @@ def _reach_points() -> dict[int, tuple[str, int]]:
         basis[neighbourhood.pk] = (AddressBasis.GRID, len(points))
     if getattr(connection.ops, "spatialite", False):
         spatial.spatialite_repair_indexes(connection, [(GridPoint._meta.db_table, "point")])
+    if any(kind == AddressBasis.GRID for kind, _n in basis.values()):
+        reach_points_prepare(connection, _grid_sql(), add=True)
     return basis
 
 
 def _reach(now) -> dict[str, dict[int, dict[str, int]]]:
-    """Filter code -> area id -> {"400": points reached, ...}."""
-    reach_points_prepare(connection, _points_sql())
+    """Filter code -> area id -> {"400": points reached, ...}, over the points _reach_points
+    placed (it runs first, on the same connection)."""
     result = {}
     for reach_filter in REACH_FILTERS:
         counts = reach_counts(

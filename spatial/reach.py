@@ -83,12 +83,14 @@ CELLS = "regie_reach_cells"
 ROUNDING_M = 0.01
 
 
-def reach_points_prepare(connection, points_sql: str, params: Sequence = ()) -> None:
-    """Store the (area_id, point) rows of `points_sql` once, for reach_counts to read for
-    every filter: one row per area and distinct point, with `n`, how many rows share it (the
-    addresses of one building share its point), so that each distinct point is measured once
-    and counted `n` times. Points are grouped on their exact coordinates (doubles), never on
-    geography equality, which compares rounded boxes.
+def reach_points_prepare(
+    connection, points_sql: str, params: Sequence = (), *, add: bool = False
+) -> None:
+    """Store the (area_id, point) rows of `points_sql` once (with `add`, beside those stored
+    before), for reach_counts to read for every filter: one row per area and distinct point,
+    with `n`, how many rows share it (the addresses of one building share its point), so that
+    each distinct point is measured once and counted `n` times. Points are grouped on their
+    exact coordinates (doubles), never on geography equality, which compares rounded boxes.
 
     On PostGIS, also the cells (CELLS): per cell of CELL_LAT x CELL_LON, the mean of its
     points as its centre and `r`, the furthest of its points from it (metres, sphere)."""
@@ -110,22 +112,19 @@ def reach_points_prepare(connection, points_sql: str, params: Sequence = ()) -> 
         f"SELECT pts.area_id AS area_id, {x} AS x, {y} AS y, COUNT(*) AS n "
         f"FROM ({points_sql}) pts GROUP BY 1, 2, 3"
     )
-    if not postgres:
-        _temporary_table(
-            connection,
-            POINTS,
-            f"SELECT g.area_id, g.x, g.y, g.n, {point} AS point FROM ({grouped}) g",
-            params,
-        )
-        return
-    _temporary_table(
-        connection,
-        POINTS,
-        f"SELECT g.area_id, g.x, g.y, g.n, {point} AS point, "
-        f"floor(g.x / {CELL_LON})::integer AS cx, floor(g.y / {CELL_LAT})::integer AS cy "
-        f"FROM ({grouped}) g",
-        params,
+    cell = (
+        f", floor(g.x / {CELL_LON})::integer AS cx, floor(g.y / {CELL_LAT})::integer AS cy"
+        if postgres
+        else ""
     )
+    rows = f"SELECT g.area_id, g.x, g.y, g.n, {point} AS point{cell} FROM ({grouped}) g"
+    if add:
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {POINTS} {rows}", list(params))
+    else:
+        _temporary_table(connection, POINTS, rows, params)
+    if not postgres:
+        return
     centres = (
         f"SELECT cx, cy, ST_SetSRID(ST_MakePoint(AVG(x), AVG(y)), {WGS84})::geography AS centre "
         f"FROM {POINTS} GROUP BY cx, cy"
@@ -136,6 +135,13 @@ def reach_points_prepare(connection, points_sql: str, params: Sequence = ()) -> 
         f"SELECT c.cx, c.cy, c.centre, MAX(pts.point <-> c.centre) AS r FROM ({centres}) c "
         f"JOIN {POINTS} pts ON pts.cx = c.cx AND pts.cy = c.cy GROUP BY c.cx, c.cy, c.centre",
     )
+
+
+def reach_points_per_area(connection) -> dict[int, int]:
+    """Per area id, how many points reach_points_prepare stored (with their weights)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT area_id, SUM(n) FROM {POINTS} GROUP BY area_id")
+        return {area: int(n) for area, n in cursor.fetchall()}
 
 
 def reach_counts(
