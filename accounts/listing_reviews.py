@@ -65,6 +65,20 @@ def listing_review_for_link(*, organisation: Organisation, token: str) -> Listin
     return ListingReview.objects.filter(organisation=organisation, token=token).first()
 
 
+def listing_review_link_expired(
+    review: ListingReview, *, now: datetime.datetime | None = None
+) -> bool:
+    """A review's e-mailed link works until the next review round: LISTING_REVIEW_MONTHS after
+    it was asked (when the next round is due), or as soon as a newer review was opened. An old
+    mail then confirms nothing; the edit page's button still does."""
+    now = now or timezone.now()
+    if timezone.localdate(review.asked_at) <= freshness.review_due_before(timezone.localdate(now)):
+        return True
+    return ListingReview.objects.filter(
+        organisation_id=review.organisation_id, asked_at__gt=review.asked_at
+    ).exists()
+
+
 @transaction.atomic
 def listing_reviews_start(*, now: datetime.datetime | None = None) -> int:
     """Open a review for every public listing due (LISTING_REVIEW_MONTHS since it was last

@@ -120,6 +120,10 @@ class WorkerProfile(models.Model):
     work_email_confirmed_at = models.DateTimeField(
         _("work e-mail address confirmed on"), null=True, blank=True
     )
+    # The link to confirm it works for WORK_EMAIL_LINK_VALID_DAYS from here (address_links).
+    work_email_token_at = models.DateTimeField(
+        _("confirmation link made on"), default=timezone.now, editable=False
+    )
     phone = models.CharField(_("phone number for a check"), max_length=40, blank=True)
     verified_at = models.DateTimeField(_("verified on"), null=True, blank=True)
     verified_by = models.ForeignKey(

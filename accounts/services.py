@@ -284,22 +284,38 @@ def worker_email_url(profile: WorkerProfile) -> str:
     return WORK_EMAIL.url(profile)
 
 
+def _work_addresses_to_confirm():
+    return WorkerProfile.objects.filter(work_email_confirmed_at__isnull=True).exclude(work_email="")
+
+
 def worker_email_send(*, profile_id: int, language: str) -> bool:
     """Send the confirmation link to the work e-mail address (called by the task)."""
-    profile = (
-        WorkerProfile.objects.filter(pk=profile_id, work_email_confirmed_at__isnull=True)
-        .exclude(work_email="")
-        .first()
-    )
+    profile = _work_addresses_to_confirm().filter(pk=profile_id).first()
     if profile is None:
         return False
     WORK_EMAIL.send(profile, language=language, context={"profile": profile})
     return True
 
 
+@transaction.atomic
+def worker_email_resend(*, user: User, language: str = "nl") -> WorkerProfile | None:
+    """A new link to confirm the worker's still unconfirmed work address (the old one expired
+    after WORK_EMAIL_LINK_VALID_DAYS, or its e-mail was lost), sent after the commit; the old
+    link stops working. None when there is no address waiting to be confirmed."""
+    profile = _work_addresses_to_confirm().filter(user=user).first()
+    if profile is None:
+        return None
+    WORK_EMAIL.renew(profile)
+    from .tasks import worker_email_task
+
+    enqueue_on_commit(worker_email_task, profile.pk, language)
+    return profile
+
+
 def worker_email_confirm(*, profile_id: int, token: str, user: User) -> WorkerProfile:
     """The worker opened the link sent to the work address, in their own session
-    (accounts.address_links). Raises WorkerProfile.DoesNotExist for a wrong link."""
+    (accounts.address_links). Raises WorkerProfile.DoesNotExist for a wrong link,
+    address_links.LinkExpired after WORK_EMAIL_LINK_VALID_DAYS."""
     return WORK_EMAIL.confirm(pk=profile_id, token=token, user=user)
 
 

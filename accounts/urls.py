@@ -8,6 +8,11 @@ urlpatterns = [
     path("account/", views.dashboard, name="dashboard"),
     path("account/hulpverlener/", views.worker_request, name="worker-request"),
     path("account/hulpverlener/<int:pk>/<str:token>/", views.worker_email, name="worker-email"),
+    path(
+        "account/hulpverlener/nieuwe-link/",
+        views.worker_email_resend,
+        name="worker-email-resend",
+    ),
     path("account/gegevens/", views.account_export, name="export"),
     path("account/verwijderen/", views.account_delete, name="delete"),
     path("privacy/", views.privacy, name="privacy"),

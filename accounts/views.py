@@ -19,8 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from buurt.forms import OrganisationEditForm
+from core.ratelimit import rate_limit
 
 from . import joining, listing_reviews, policy, selectors, services
+from .address_links import LinkExpired
 from .forms import (
     AccountDeleteForm,
     InvitationForm,
@@ -96,10 +98,35 @@ def worker_email(request, pk, token):
         profile = services.worker_email_confirm(profile_id=pk, token=token, user=request.user)
     except WorkerProfile.DoesNotExist as exc:
         raise Http404 from exc
+    except LinkExpired:
+        messages.error(
+            request,
+            _(
+                "This link to confirm your work e-mail address has expired. Ask for a new "
+                "link under “Professional worker”."
+            ),
+        )
+        return redirect("accounts:dashboard")
     messages.success(
         request,
         _("Thank you: %(email)s is confirmed as your work e-mail address.")
         % {"email": profile.work_email},
+    )
+    return redirect("accounts:dashboard")
+
+
+@login_required
+@require_POST
+@rate_limit("worker-email-resend", limit=3, period=3600)
+def worker_email_resend(request):
+    """A new link to confirm the work address, e-mailed to it (the old one stops working)."""
+    profile = services.worker_email_resend(user=request.user, language=translation.get_language())
+    if profile is None:
+        raise Http404
+    messages.success(
+        request,
+        _("We sent a new link to %(email)s. It works for %(days)d days.")
+        % {"email": profile.work_email, "days": settings.WORK_EMAIL_LINK_VALID_DAYS},
     )
     return redirect("accounts:dashboard")
 
@@ -212,8 +239,18 @@ def listing_confirm_link(request, slug, token):
     link scanner (no session) nor another site (no token) can trigger it, and repeating it
     only confirms again."""
     organisation = get_object_or_404(policy.organisations_editable_by(request.user), slug=slug)
-    if listing_reviews.listing_review_for_link(organisation=organisation, token=token) is None:
+    review = listing_reviews.listing_review_for_link(organisation=organisation, token=token)
+    if review is None:
         raise Http404
+    if listing_reviews.listing_review_link_expired(review):
+        messages.warning(
+            request,
+            _(
+                "This link was for an earlier review of the listing and no longer works. If "
+                "the listing below is still correct, press “Everything is still correct”."
+            ),
+        )
+        return redirect("accounts:organisation-edit", slug=organisation.slug)
     listing_reviews.listing_confirm(organisation=organisation, user=request.user)
     messages.success(request, _("Thank you: the listing is marked as checked today."))
     return redirect("accounts:organisation-edit", slug=organisation.slug)

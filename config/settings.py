@@ -455,6 +455,9 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_INACTIVE_RETENTION_DAYS = env.int("ACCOUNT_INACTIVE_RETENTION_DAYS", default=3 * 365)
 ACCOUNT_UNVERIFIED_RETENTION_DAYS = env.int("ACCOUNT_UNVERIFIED_RETENTION_DAYS", default=30)
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
+# The link e-mailed to confirm a worker's work address works this many days; then the worker
+# asks for a new one on "My account" (accounts.address_links).
+WORK_EMAIL_LINK_VALID_DAYS = env.int("WORK_EMAIL_LINK_VALID_DAYS", default=14)
 INVITATION_RETENTION_DAYS = env.int("INVITATION_RETENTION_DAYS", default=90)
 # Referrals are anonymised this long after they were sent; statistics keep only counts.
 REFERRAL_RETENTION_DAYS = env.int("REFERRAL_RETENTION_DAYS", default=365)

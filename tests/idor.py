@@ -648,6 +648,7 @@ NOT_PAGES: dict[str, str] = {
     "referrals:follow-up-link": "the e-mail's one-click answer: records it and redirects",
     "accounts:claim-email": "the claim e-mail's link: confirms the address and redirects",
     "accounts:worker-email": "the e-mailed link: confirms the work address and redirects",
+    "accounts:worker-email-resend": "POST only: a new link to one's own work address, redirects",
     "accounts:listing-confirm-link": "the review e-mail's one-click link: confirms, redirects",
     "moderation:organisation-import-confirm": "POST only: loads the checked list (its report "
     "is the upload page's, swept with a report in tests/e2e/test_listing_review.py)",

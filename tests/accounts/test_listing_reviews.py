@@ -107,6 +107,46 @@ def test_the_member_confirms_with_the_link_and_their_own_session(
     assert client.get(link).status_code == 302  # again: confirms again, no error
 
 
+EXPIRED = "This link was for an earlier review of the listing and no longer works."
+
+
+@pytest.mark.parametrize("newer_review", [False, True])
+def test_a_link_of_an_earlier_review_round_confirms_nothing(listing, client, newer_review):
+    """Valid until the next round: LISTING_REVIEW_MONTHS after it was asked, or once a newer
+    review was opened. The member is sent to the edit page, whose button still confirms."""
+    now = timezone.now()
+    asked = now - datetime.timedelta(days=40 if newer_review else 200)  # 200 days > 6 months
+    old = ListingReview.objects.create(organisation=listing, asked_at=asked, closed_at=asked)
+    if newer_review:
+        ListingReview.objects.create(
+            organisation=listing, asked_at=now - datetime.timedelta(days=1)
+        )
+    client.force_login(listing.memberships.get(role="admin").user)
+
+    response = client.get(old.confirm_url(), follow=True)
+
+    assert response.redirect_chain == [
+        (reverse("accounts:organisation-edit", args=[listing.slug]), 302)
+    ]
+    assert EXPIRED in response.content.decode()
+    assert "Everything is still correct" in response.content.decode()
+    listing.refresh_from_db()
+    assert listing.assured_on == datetime.date(2026, 8, 10)  # unchanged
+
+
+def test_a_link_works_until_the_next_round_would_be_due(listing, client, settings):
+    settings.LISTING_REVIEW_MONTHS = 6
+    review = ListingReview.objects.create(
+        organisation=listing, asked_at=timezone.now() - datetime.timedelta(days=170)
+    )
+    client.force_login(listing.memberships.get(role="admin").user)
+
+    response = client.get(review.confirm_url(), follow=True)
+
+    assert EXPIRED not in response.content.decode()
+    assert "the listing is marked as checked today" in response.content.decode()
+
+
 def test_unanswered_for_30_days_it_goes_to_the_freshness_queue(
     listing, django_capture_on_commit_callbacks
 ):

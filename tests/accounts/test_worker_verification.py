@@ -3,9 +3,11 @@ is not on the map), a work e-mail address confirmed by a link sent to it, and a 
 for a check; all of it in the moderation queue."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import services
 from accounts.models import WorkerProfile
@@ -185,3 +187,60 @@ def test_a_new_work_address_asks_for_confirmation_and_verification_again(
     ]
     with pytest.raises(WorkerProfile.DoesNotExist):
         services.worker_email_confirm(profile_id=moved.pk, token=old_token, user=user)
+
+
+def test_the_work_address_link_expires_and_a_new_one_can_be_asked(
+    client, ocmw, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    """The link works WORK_EMAIL_LINK_VALID_DAYS (14 by default); a late one confirms nothing
+    and says so, and "Send a new link" on "My account" mails a fresh one (the old one stops)."""
+    assert settings.WORK_EMAIL_LINK_VALID_DAYS == 14
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        profile = services.worker_request(
+            user=user, profession="ocmw", employer=ocmw, work_email="a@ocmw.example.org"
+        )
+    old_link = path_of(link_in(mailoutbox[0]))
+    WorkerProfile.objects.filter(pk=profile.pk).update(
+        work_email_token_at=timezone.now() - timedelta(days=14, minutes=1)
+    )
+    client.force_login(user)
+
+    late = client.get(old_link, follow=True)
+
+    assert late.redirect_chain == [(reverse("accounts:dashboard"), 302)]
+    page = late.content.decode()
+    assert "This link to confirm your work e-mail address has expired." in page
+    assert "a@ocmw.example.org is not confirmed yet" in page
+    profile.refresh_from_db()
+    assert not profile.work_email_confirmed
+
+    with django_capture_on_commit_callbacks(execute=True):
+        renewed = client.post(reverse("accounts:worker-email-resend"), follow=True)
+    assert "We sent a new link to a@ocmw.example.org. It works for 14 days." in (
+        renewed.content.decode()
+    )
+    new_link = path_of(link_in(mailoutbox[-1]))
+    assert mailoutbox[-1].to == ["a@ocmw.example.org"]
+    assert new_link != old_link
+    assert client.get(old_link).status_code == 404  # the old token is gone
+    assert client.get(new_link).status_code == 302
+    profile.refresh_from_db()
+    assert profile.work_email_confirmed
+    # Nothing left to confirm: no new link.
+    assert client.post(reverse("accounts:worker-email-resend")).status_code == 404
+
+
+def test_a_link_just_within_its_days_still_confirms(ocmw, settings):
+    settings.WORK_EMAIL_LINK_VALID_DAYS = 3
+    user = UserFactory()
+    profile = services.worker_request(
+        user=user, profession="ocmw", employer=ocmw, work_email="a@ocmw.example.org"
+    )
+    WorkerProfile.objects.filter(pk=profile.pk).update(
+        work_email_token_at=timezone.now() - timedelta(days=3) + timedelta(minutes=1)
+    )
+    confirmed = services.worker_email_confirm(
+        profile_id=profile.pk, token=profile.work_email_token, user=user
+    )
+    assert confirmed.work_email_confirmed
