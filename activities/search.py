@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import functools
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +22,7 @@ from buurt.search.registry import (
     SearchResult,
     SearchSource,
     detail_url,
+    detail_url_sql,
     listing_fields,
 )
 from core.db import joined_names
@@ -106,6 +107,13 @@ class ActivitySource(SearchSource):
             )
             return Q(Exists(links))
         return None
+
+    def tile_values(self):
+        return {
+            "title": F("title"),
+            "url": detail_url_sql("activities:detail", F("pk")),
+            "category": F("category"),
+        }
 
     def prepare(self, queryset):
         # Subqueries, not a join and GROUP BY: the search reads a page in its walk through the

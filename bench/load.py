@@ -48,7 +48,7 @@ async def run(host: str, port: int, paths: list[str], concurrency: int) -> dict:
             except OSError:
                 status, elapsed, size = 0, 0.0, 0
             statuses[str(status)] = statuses.get(str(status), 0) + 1
-            if status == 200:
+            if status in (200, 204):  # 204: an empty map tile
                 latencies.append(elapsed)
                 received += size
 

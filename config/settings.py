@@ -330,11 +330,15 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="240/minute"),
         "user": env.str("API_THROTTLE_USER", default="600/minute"),
+        "tiles": env.str("API_THROTTLE_TILES", default="3000/minute"),
     },
     # The client's address for throttling: see TRUSTED_PROXY_COUNT (0 trusts no header).
     "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
     "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
+# How long a browser or a reverse proxy keeps a map tile before asking again (its ETag
+# changes with the listings: maps/tiles.py).
+TILES_MAX_AGE = env.int("TILES_MAX_AGE", default=300)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Buurtkaart API",
     "DESCRIPTION": "Neighbourhood associations, activities and help on one map.",

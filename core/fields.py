@@ -31,6 +31,27 @@ def has_code(field: str, code: str) -> models.Q:
     return models.Q(**{f"{field}__contains": f",{code},"})
 
 
+class FirstCode(models.Func):
+    """The first code of a CodeListField (",a,b," gives "a"; "" when empty), in SQL."""
+
+    output_field = models.CharField()
+
+    def __init__(self, field: str):
+        super().__init__(models.F(field))
+
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
+        return self.as_sqlite(compiler, connection, **extra_context)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"SPLIT_PART(COALESCE({column}, ''), ',', 2)", params
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        rest = f"SUBSTR(COALESCE({column}, ''), 2)"
+        return f"SUBSTR({rest}, 1, MAX(INSTR({rest}, ',') - 1, 0))", params * 2
+
+
 class EnterpriseNumberFormField(forms.CharField):
     """A Belgian enterprise number typed in any usual form ("0123.456.749", "BE0123456749"),
     cleaned to its ten digits, with a translated error for a wrong one."""

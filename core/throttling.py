@@ -32,3 +32,9 @@ class AnonRateThrottle(_SharedCacheThrottle, throttling.AnonRateThrottle):
 
 class UserRateThrottle(_SharedCacheThrottle, throttling.UserRateThrottle):
     pass
+
+
+class TileRateThrottle(_SharedCacheThrottle, throttling.AnonRateThrottle):
+    """Map tiles per client address (API_THROTTLE_TILES): a map asks a dozen at each move."""
+
+    scope = "tiles"

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,3 +26,8 @@ class MapsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_repair_spatial_indexes, dispatch_uid="maps.repair_spatial_indexes")
+        # The map tiles' ETag changes with the listings (maps.tiles).
+        from . import tiles
+
+        for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)):
+            signal.connect(tiles.listing_changed, dispatch_uid=f"maps.tiles.{name}")

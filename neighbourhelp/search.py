@@ -6,14 +6,21 @@ rounded up to whole 500 m: searching from several places can at best find the gr
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, Concat
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from buurt.search.params import FilterUnit, SearchParams
-from buurt.search.registry import NOTHING, SearchResult, SearchSource, detail_url
-from core.fields import has_code
+from buurt.search.registry import (
+    NOTHING,
+    SearchResult,
+    SearchSource,
+    detail_url,
+    detail_url_sql,
+)
+from core.fields import FirstCode, has_code
 
 from .models import Category, HelpLanguage, HelpOffer
 
@@ -79,6 +86,16 @@ class HelpOfferSource(SearchSource):
         # reduced_rate: neighbour help is always free, so every offer passes. The others are
         # not in `filters`: they do not narrow offers, and the page says so.
         return None
+
+    def tile_values(self):
+        # The title of to_result(), translated now: "A neighbour in " + the area + "".
+        before, _area, after = (_("A neighbour in %(area)s") % {"area": "\x00"}).partition("\x00")
+        area = Coalesce(F("neighbourhood__name"), Value(str(_("Gent"))))
+        return {
+            "title": Concat(Value(before), area, Value(after)),
+            "url": detail_url_sql("neighbourhelp:offer-detail", F("pk")),
+            "category": FirstCode("categories"),
+        }
 
     def prepare(self, queryset):
         # Never the private point: only what the result shows.

@@ -383,6 +383,7 @@ PUBLIC: dict[str, str] = {
     "hsds:service-at-location-detail": "open data of published listings; drafts 404 (case)",
     "hsds:taxonomy-detail": "our taxonomy is public: code lists, no rows of people",
     "hsds:taxonomy-term-detail": "our taxonomy is public: code lists, no rows of people",
+    "maps-api:tiles": "map tiles take tile numbers, not ids: public places at public points",
     "^media/(?P<path>.*)$": "uploaded public images, served like this only with DEBUG on",
 }
 
@@ -659,6 +660,7 @@ NOT_PAGES: dict[str, str] = {
     "hsds:service-at-location-detail": "open data (HSDS JSON), not a page",
     "hsds:taxonomy-detail": "open data (HSDS JSON), not a page",
     "hsds:taxonomy-term-detail": "open data (HSDS JSON), not a page",
+    "maps-api:tiles": "a map's vector tile (protobuf), not a page",
 }
 
 # Pages that landed while the sweep was written (session 6) and that PAGES does not open yet:

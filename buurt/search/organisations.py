@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +22,15 @@ from buurt.models import Organisation
 from core.db import joined_names
 
 from .params import AgeGroup, FilterUnit, SearchParams
-from .registry import NOTHING, Flag, SearchResult, SearchSource, detail_url, listing_fields
+from .registry import (
+    NOTHING,
+    Flag,
+    SearchResult,
+    SearchSource,
+    detail_url,
+    detail_url_sql,
+    listing_fields,
+)
 
 Kind = Organisation.Kind
 KINDS = frozenset(Kind.values)  # Kind.values builds a new list at every call
@@ -102,6 +110,14 @@ class OrganisationSource(SearchSource):
             )
             return Q(Exists(links))
         return None  # "when": organisations are there every day; "kind": chosen by the service
+
+    def tile_values(self):
+        known = Case(When(kind__in=KINDS, then=F("kind")), default=Value(Kind.OTHER))
+        return {
+            "title": F("name"),
+            "url": detail_url_sql("buurt:organisation-detail", F("slug")),
+            "category": known,
+        }
 
     def prepare(self, queryset):
         links = Organisation.languages.through.objects
