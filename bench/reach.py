@@ -165,7 +165,7 @@ def seed_neighbourhoods(count: int):
 
 
 def seed_addresses(count: int, side_m: float, rng: random.Random) -> None:
-    from django.db import connection
+    from django.db import connection, transaction
 
     from buurt.models import Street
 
@@ -202,11 +202,13 @@ def seed_addresses(count: int, side_m: float, rng: random.Random) -> None:
                     (street.pk, str(number), number, str(number), lon, lat, f"bench-{number}")
                 )
                 if len(rows) == batch:
-                    cursor.executemany(sql, rows)
+                    with transaction.atomic():  # one commit a batch, not one a row
+                        cursor.executemany(sql, rows)
                     done += len(rows)
                     rows = []
                     log(f"  addresses {done:,}/{count:,}")
-            cursor.executemany(sql, rows)
+            with transaction.atomic():
+                cursor.executemany(sql, rows)
 
 
 def seed_listings(count: int, side_m: float, rng: random.Random) -> None:
@@ -365,11 +367,12 @@ def run(args) -> dict:
     now = timezone.now()
     for reach_filter in REACH_FILTERS:
         sources = services.reach_listings(reach_filter, now)
-        if args.listing_every > 1:  # every Nth listing only: how the time grows with them
+        if args.listing_every > 1:  # every Nth listing (PostgreSQL): growth with listings
             sources = [
                 Listings(
                     src.table,
-                    f"SELECT k.* FROM ({src.ids_sql}) k WHERE k.id % {args.listing_every} = 0",
+                    f"SELECT k.id FROM ({src.ids_sql}) AS k(id) "
+                    f"WHERE k.id %% {args.listing_every} = 0",
                     src.ids_params,
                 )
                 for src in sources
