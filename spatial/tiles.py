@@ -104,35 +104,37 @@ def _lonlat(mx: float, my: float) -> tuple[float, float]:
     return lon, lat
 
 
+# Stand-ins for the index box's corners (west, south, east, north): the SQL of a kind's places
+# is compiled once for every tile (PlaceRows.in_box puts the tile's box in their place).
+BOX_STAND_IN = (-1001.25, -1002.25, -1003.25, -1004.25)
+
+
 class InTile(Func):
-    """True for rows whose geography/4326 point column may lie in the tile: the spatial
-    index's box (Tile.index_box), `&&` on PostGIS's GiST index, SpatiaLite's R*Tree through
-    its SpatialIndex table. Always true below INDEX_FROM_ZOOM. The tile's own exact, half-open
-    test is tile_sql's."""
+    """True for rows whose geography/4326 point column may lie in a tile: the spatial index's
+    box (Tile.index_box, given later: see BOX_STAND_IN), `&&` on PostGIS's GiST index,
+    SpatiaLite's R*Tree through its SpatialIndex table; with `index=False` (a tile below
+    INDEX_FROM_ZOOM) always true. The tile's own exact, half-open test is tile_mvt's."""
 
     output_field = BooleanField()
 
-    def __init__(self, field: str, tile: Tile):
+    def __init__(self, field: str, *, index: bool = True):
         super().__init__(F(field))
-        self.tile = tile
+        self.index = index
 
     def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
         raise NotSupportedError("InTile needs PostGIS or SpatiaLite.")
 
     def as_postgresql(self, compiler, connection, **extra_context):
         column, params = compiler.compile(self.source_expressions[0])
-        box = self.tile.index_box()
-        if box is None:
+        if not self.index:
             return "TRUE", []
-        west, south, east, north = box
         return (
             f"{column} && ST_MakeEnvelope(%s, %s, %s, %s, {WGS84})::geography",
-            [*params, west, south, east, north],
+            [*params, *BOX_STAND_IN],
         )
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        box = self.tile.index_box()
-        if box is None:
+        if not self.index:
             return "1", []
         target = self.source_expressions[0]
         assert isinstance(target, Col)
@@ -141,7 +143,7 @@ class InTile(Func):
         return (
             f"{rowid} IN (SELECT ROWID FROM SpatialIndex WHERE f_table_name = %s AND "
             f"f_geometry_column = %s AND search_frame = BuildMbr(%s, %s, %s, %s, {WGS84}))",
-            [table, column, *box],
+            [table, column, *BOX_STAND_IN],
         )
 
 
@@ -165,6 +167,15 @@ class PlaceRows:
     sql: str
     params: tuple
 
+    def in_box(self, box: tuple[float, float, float, float] | None) -> PlaceRows:
+        """The same SQL with a tile's index box (Tile.index_box) for InTile's stand-ins."""
+        if box is None:
+            return self
+        corners = dict(zip(BOX_STAND_IN, box, strict=True))
+        return PlaceRows(
+            self.sql, tuple(corners.get(p, p) if isinstance(p, float) else p for p in self.params)
+        )
+
 
 _COLUMNS = "tile_kind, tile_pk, tile_title, tile_url, tile_category"
 
@@ -174,6 +185,8 @@ def _grouped_sql(connection, tile: Tile, places: list[PlaceRows]) -> tuple[str, 
     row per cell (per place from CLUSTER_BELOW_ZOOM on), mx/my the mean in EPSG:3857."""
     postgis = getattr(connection.ops, "postgis", False)
     geometry = "tile_geom::geometry" if postgis else "tile_geom"
+    box = tile.index_box()
+    places = [p.in_box(box) for p in places]
     union = " UNION ALL ".join(
         f"SELECT {_COLUMNS}, tile_geom FROM ({p.sql}) AS k{i}" for i, p in enumerate(places)
     )
