@@ -220,7 +220,9 @@ def _features(body: bytes) -> int:
     return len(mapbox_vector_tile.decode(body).get("places", {}).get("features", []))
 
 
-def measure_gunicorn(url: str, *, requests: int, concurrency: int, workers: int) -> dict:
+def measure_gunicorn(
+    url: str, *, requests: int, bbox_requests: int, concurrency: int, workers: int
+) -> dict:
     port = free_port()
     env = {
         **os.environ,
@@ -251,8 +253,11 @@ def measure_gunicorn(url: str, *, requests: int, concurrency: int, workers: int)
             for z in ZOOMS
             for q in ("", FILTERED)
         ]
-        for name, paths in (("tiles", tile_paths), ("bbox", bbox_paths)):
-            repeated = (paths * (requests // len(paths) + 1))[:requests]
+        for name, paths, count in (
+            ("tiles", tile_paths, requests),
+            ("bbox", bbox_paths, bbox_requests),
+        ):
+            repeated = (paths * (count // len(paths) + 1))[:count]
             found = _load(port, paths, repeated, concurrency)
             latencies = found["latencies_ms"]
             result[name] = {
@@ -336,7 +341,8 @@ def main(argv=None) -> list[dict]:
     parser.add_argument("--database-url")
     parser.add_argument("--scales", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3, help="each view's tiles, per filter")
-    parser.add_argument("--load-requests", type=int, default=2_000)
+    parser.add_argument("--load-requests", type=int, default=2_000, help="tiles, gunicorn")
+    parser.add_argument("--bbox-requests", type=int, default=120, help="bbox, gunicorn")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-gunicorn", action="store_true")
@@ -369,14 +375,22 @@ def main(argv=None) -> list[dict]:
         }
         if not args.no_gunicorn:
             run["gunicorn"] = measure_gunicorn(
-                url, requests=args.load_requests, concurrency=args.concurrency, workers=args.workers
+                url,
+                requests=args.load_requests,
+                bbox_requests=args.bbox_requests,
+                concurrency=args.concurrency,
+                workers=args.workers,
             )
         runs.append(run)
         args.out.mkdir(parents=True, exist_ok=True)
-        stem = f"tiles-{backend}"
-        (args.out / f"{stem}.json").write_text(json.dumps(runs, indent=2) + "\n", encoding="utf-8")
-        (args.out / f"{stem}.md").write_text(markdown(runs), encoding="utf-8")
-        log(f"written: {args.out / stem}.json and .md")
+        stem = f"tiles-{backend}-{scale}"
+        (args.out / f"{stem}.json").write_text(json.dumps(run, indent=2) + "\n", encoding="utf-8")
+        everything = [
+            json.loads(path.read_text(encoding="utf-8"))
+            for path in sorted(args.out.glob("tiles-*.json"), key=lambda p: len(p.name))
+        ]
+        (args.out / "tiles.md").write_text(markdown(everything), encoding="utf-8")
+        log(f"written: {args.out / stem}.json and {args.out / 'tiles.md'}")
     first, last = runs[0], runs[-1]
     for z in ZOOMS:
         a, b = first["in_process"][z]["tile_ms"]["p95"], last["in_process"][z]["tile_ms"]["p95"]

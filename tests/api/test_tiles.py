@@ -317,3 +317,13 @@ def test_errors_are_json_whatever_the_client_accepts(client):
     assert client.get("/api/tiles/30/0/0.mvt", HTTP_ACCEPT=MVT)["Content-Type"] == (
         "application/json"
     )
+
+
+def test_a_place_by_the_east_edge_stays_inside_its_tile(client):
+    z, x, y = tile_of(KORENMARKT, 17)
+    n = 2**z
+    # A hair west of the tile's east edge: rounded, it would be at 4096, the next tile's.
+    lon = (x + 1 - 0.05 / 4096) / n * 360 - 180
+    OrganisationFactory(point=Point(lon, KORENMARKT.y, srid=4326))
+    [found] = features(client.get(tile_url(z, x, y)))
+    assert found["at"][0] == 4095
