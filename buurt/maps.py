@@ -3,8 +3,10 @@ neighbourhood areas that the search maps (maps.rendering) reuse. Built with spat
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -42,6 +44,26 @@ def marker_icon(kind: str) -> SafeString:
 def kind_legend(kinds: Iterable[str]) -> SafeString:
     """The legend of the organisation kinds on a map."""
     return leaflet.legend((marker_icon(kind), Kind(kind).label) for kind in kinds)
+
+
+def kind_markers() -> dict[str, dict]:
+    """Every organisation kind's legend name and marker, as the tile layer draws them."""
+    return {
+        kind: {"label": str(Kind(kind).label), "icon": str(marker_icon(kind))}
+        for kind in KIND_STYLES
+    }
+
+
+# The filters of the organisations' tiles: the search's "kind" parameter (maps.search.forms).
+ORGANISATION_TILES = (("kind", "organisations"),)
+
+
+def tile_url(filters: Sequence[tuple[str, str]] = ORGANISATION_TILES) -> str:
+    """The map tiles' URL (maps.api tiles: /api/tiles/{z}/{x}/{y}.mvt) with the search's
+    `filters` as (parameter, value) pairs; {z}/{x}/{y} are filled in by the browser."""
+    path = reverse("maps-api:tiles", args=(0, 0, 0))
+    template = path.removesuffix("0/0/0.mvt") + "{z}/{x}/{y}.mvt"
+    return template + ("?" + urlencode(list(filters)) if filters else "")
 
 
 # --- data for the layers ----------------------------------------------------------------------
@@ -106,46 +128,47 @@ def neighbourhood_layer(
 
 
 def city_map(
-    neighbourhoods: Iterable[Neighbourhood], organisations: Iterable[Organisation]
+    neighbourhoods: Iterable[Neighbourhood], *, filters: Sequence[tuple[str, str]] = ()
 ) -> RenderedMap:
-    """All neighbourhoods (with `organisation_count` annotated) and published organisations."""
-    neighbourhoods, organisations = list(neighbourhoods), list(organisations)
+    """All neighbourhoods (with `organisation_count` annotated) and the published
+    organisations as vector tiles (with the search's `filters` besides their kind): the page
+    carries the areas, never the listings."""
+    neighbourhoods = list(neighbourhoods)
     leaflet_map = leaflet.new_map()
-    leaflet.fit(
-        leaflet_map,
-        spatial.extent([n.boundary for n in neighbourhoods] + [o.point for o in organisations]),
-    )
+    leaflet.fit(leaflet_map, spatial.extent([n.boundary for n in neighbourhoods]))
     leaflet_map.add_child(neighbourhood_layer(neighbourhoods, link=True))
-    markers = _organisation_data(organisations, cluster=True)
-    leaflet_map.add_child(leaflet.DataLayer("addOrganisations", markers))
+    markers = kind_markers()
+    url = tile_url([*ORGANISATION_TILES, *filters])
+    leaflet_map.add_child(leaflet.place_tiles(url=url, markers=markers))
     return leaflet.render(
         leaflet_map,
         label=_("Map of the neighbourhoods and organisations; the list below has the same places."),
         css_class="map",
-        cluster=True,
-        legend=kind_legend(markers["kinds"]),
+        cluster=False,
+        tiles=True,
+        legend=kind_legend(markers),
     )
 
 
 def neighbourhood_map(
-    neighbourhood: Neighbourhood, organisations: Iterable[Organisation]
+    neighbourhood: Neighbourhood, *, filters: Sequence[tuple[str, str]] = ()
 ) -> RenderedMap:
-    """One neighbourhood's boundary and its organisations."""
-    organisations = list(organisations)
+    """One neighbourhood's boundary, and the organisations around it as vector tiles (with
+    the search's `filters` besides their kind)."""
     leaflet_map = leaflet.new_map()
-    leaflet.fit(
-        leaflet_map, spatial.extent([neighbourhood.boundary] + [o.point for o in organisations])
-    )
+    leaflet.fit(leaflet_map, spatial.extent([neighbourhood.boundary]))
     leaflet_map.add_child(neighbourhood_layer([neighbourhood], link=False))
-    markers = _organisation_data(organisations, cluster=True)
-    leaflet_map.add_child(leaflet.DataLayer("addOrganisations", markers))
+    markers = kind_markers()
+    url = tile_url([*ORGANISATION_TILES, *filters])
+    leaflet_map.add_child(leaflet.place_tiles(url=url, markers=markers))
     return leaflet.render(
         leaflet_map,
         label=_("Map of %(name)s; the list below has the same organisations.")
         % {"name": neighbourhood.name},
         css_class="map",
-        cluster=True,
-        legend=kind_legend(markers["kinds"]),
+        cluster=False,
+        tiles=True,
+        legend=kind_legend(markers),
     )
 
 

@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
@@ -6,6 +7,10 @@ from core.text import json_ld
 from . import maps, selectors
 from .json_ld import organisation_json_ld
 from .models import Neighbourhood, Organisation
+
+# The neighbourhood page lists its organisations a page at a time, so that its size does not
+# grow with their number; the map shows them all from tiles.
+ORGANISATIONS_PER_PAGE = 50
 
 
 def organisation_detail(request, slug):
@@ -46,12 +51,13 @@ def neighbourhood_detail(request, code):
     except Neighbourhood.DoesNotExist as exc:
         raise Http404 from exc
     organisations = selectors.neighbourhood_organisations(neighbourhood=neighbourhood)
+    page = Paginator(organisations, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "buurt/neighbourhood_detail.html",
         {
             "neighbourhood": neighbourhood,
-            "organisations": organisations,
-            "map": maps.neighbourhood_map(neighbourhood, organisations),
+            "page": page,
+            "map": maps.neighbourhood_map(neighbourhood),
         },
     )

@@ -39,6 +39,8 @@ from .templatetags.search_tags import search_query
 
 AGENDA_PAGE_SIZE = 10
 EMBED_PAGE_SIZE = 10
+# The organisations an embedded city or neighbourhood map lists under it.
+EMBED_LIST_SIZE = 50
 # What the search reads to find a place: any of these makes the embed a search.
 PLACE_PARAMETERS = ("address", "lat", "lon")
 
@@ -135,28 +137,30 @@ def embed_map(request):
         )
         status = 200
     else:
-        organisations = buurt_selectors.organisations_on_map()
+        organisations = buurt_selectors.organisations_on_map().order_by("name")
         if neighbourhood is not None:
             organisations = buurt_selectors.neighbourhood_organisations(neighbourhood=neighbourhood)
         kinds = [c for c in categories if c in Organisation.Kind.values]
         if kinds:
             organisations = organisations.filter(kind__in=kinds)
-        organisations = list(organisations.filter(point__isnull=False))
+        # The map shows every one from tiles; the list only the first (a slice in the query).
+        filters = [("category", kind) for kind in kinds]
+        organisations = organisations.filter(point__isnull=False)[:EMBED_LIST_SIZE]
         if neighbourhood is not None:
             context.update(
                 title=neighbourhood.name,
-                map=buurt_maps.neighbourhood_map(neighbourhood, organisations),
+                map=buurt_maps.neighbourhood_map(neighbourhood, filters=filters),
                 full_url=_full_url(request, neighbourhood.get_absolute_url()),
             )
         else:
             context.update(
                 title=_("Map"),
                 map=buurt_maps.city_map(
-                    buurt_selectors.neighbourhoods_with_counts(), organisations
+                    buurt_selectors.neighbourhoods_with_counts(), filters=filters
                 ),
                 full_url=_full_url(request, reverse("maps:city")),
             )
-        context["results"] = [_organisation_row(request, o) for o in organisations[:50]]
+        context["results"] = [_organisation_row(request, o) for o in organisations]
         status = 200
     return render(request, "maps/embed_map.html", context, status=status)
 
@@ -181,8 +185,7 @@ def _map_search(request, query, context: dict) -> int:
         context["errors"] = [exc.message]
         return 503 if exc.unavailable else 400
     params = replace(params, page_size=EMBED_PAGE_SIZE)
-    page = service.search(params, location=location, markers=True, suggestions=False)
-    layer_query = search_query(replace(params.at(location.point), page=1))
+    page = service.search(params, location=location, suggestions=False)
     context.update(
         title=_("Near %(place)s") % {"place": location.label},
         full_url=_full_url(request, reverse("maps:search") + search_query(params)),
@@ -198,9 +201,8 @@ def _map_search(request, query, context: dict) -> int:
         map=rendering.search_map(
             location=location,
             radius_m=params.radius_m,
-            results=page.markers,
+            params=params,
             neighbourhood=service.search_neighbourhood(location.point),
-            layer_url=reverse("maps-api:search-bbox") + layer_query,
             search_url="",  # no "search from here": the full page does that
         )
         if page.count

@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 import spatial
-from buurt.maps import KIND_STYLES, marker_icon, neighbourhood_layer
+from buurt.maps import KIND_STYLES, marker_icon, neighbourhood_layer, tile_url
 from buurt.models import Neighbourhood, Organisation
 from buurt.search import registry
 from spatial import assets, leaflet
@@ -25,8 +25,8 @@ RESULT_KIND_STYLES = {
 
 
 def _search_layer(data: dict) -> leaflet.DataLayer:
-    """The searched place, its radius and the results, drawn by maps/search-map.js: inline
-    markers when there are few enough, else a layer that asks the bounding-box API."""
+    """The searched place, its radius and the results, drawn by maps/search-map.js: numbered
+    inline markers on the handout, else the results' vector tiles (maps/tile-layer.js)."""
     return leaflet.DataLayer("addSearch", data)
 
 
@@ -63,55 +63,68 @@ def _search_results_data(results, *, numbered: bool) -> dict:
     return {"results": rows, "categories": categories, "numbered": numbered}
 
 
+# What a tile URL leaves out of a search's parameters: the tiles cover the whole map, and a
+# tile is the same for every page of the list.
+NOT_TILE_FILTERS = {"radius", "page", "page_size"}
+
+
+def tile_filters(params) -> list[tuple[str, str]]:
+    """The search's filters (a SearchParams) as the tile URL's (parameter, value) pairs: no
+    place, radius or page, so that every search with the same filters shares its tiles."""
+    return [
+        (name, value)
+        for name, value in params.query_items(location=False)
+        if name not in NOT_TILE_FILTERS
+    ]
+
+
+def result_markers() -> dict[str, dict]:
+    """Every marker a result can have: organisation kinds, and each other kind registered."""
+    return {
+        key: _marker(key)
+        for key in [*KIND_STYLES, *RESULT_KIND_STYLES]
+        if key not in RESULT_KIND_STYLES or registry.sources([key])
+    }
+
+
 def search_map(
     *,
     location,
     radius_m: int,
-    results,
+    params,
     neighbourhood: Neighbourhood | None,
-    layer_url: str | None,
     search_url: str,
 ) -> RenderedMap:
     """The searched place (a maps.search.service.Location), the radius circle, the
-    neighbourhood around it and the results (maps.search SearchResult), clustered.
-
-    `results` None means too many to put in the page: the map then loads the results in view
-    from `layer_url` (the bounding-box API with the same search). A click on the map searches
-    again from there: `search_url` is the search without its place.
-    """
+    neighbourhood around it and the results of the search `params` as vector tiles, whatever
+    their number: the page carries none of them. A click on the map searches again from
+    there: `search_url` is the search without its place ("" for none)."""
     leaflet_map = leaflet.new_map(center=spatial.latlng(location.point))
     leaflet.fit(leaflet_map, spatial.bbox_around(location.point, radius_m))
     if neighbourhood is not None:
         leaflet_map.add_child(neighbourhood_layer([neighbourhood], link=True))
-    data = _search_results_data(results or [], numbered=False)
-    if results is None:  # the layer may bring any category
-        data["categories"] = {
-            key: _marker(key)
-            for key in [*KIND_STYLES, *RESULT_KIND_STYLES]
-            if key not in RESULT_KIND_STYLES or registry.sources([key])
-        }
-    data.update(
-        centre=spatial.latlng(location.point),
-        radius=radius_m,
-        place=location.label,
-        layer_url=layer_url if results is None else None,
-        search_url=search_url,
-        texts={
+    markers = result_markers()
+    data = {
+        "tiles": leaflet.place_tiles(url=tile_url(tile_filters(params)), markers=markers).data,
+        "centre": spatial.latlng(location.point),
+        "radius": radius_m,
+        "place": location.label,
+        "search_url": search_url,
+        "texts": {
             "place": _("The searched place"),
-            "too_many": _("Zoom in to see every place: there are too many to show at once."),
-            "failed": _("The places could not be loaded. The list below has them."),
             "search_here": _("Search from here"),
         },
-    )
+    }
     leaflet_map.add_child(_search_layer(data))
     return leaflet.render(
         leaflet_map,
         label=_("Map of the places found; the list below has the same places."),
         css_class="map search-map",
-        cluster=True,
+        cluster=False,
+        tiles=True,
         legend=leaflet.legend(
             (mark_safe(marker["icon"]), marker["label"])  # icons built here from constants
-            for marker in data["categories"].values()
+            for marker in markers.values()
         ),
         extra_js=(assets.SEARCH_MAP_JS,),
     )

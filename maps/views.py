@@ -29,11 +29,10 @@ from .templatetags.search_tags import search_query
 
 def city_map(request):
     """The home page: first a search box and what is on this week (free or cheap first),
-    then the map and the neighbourhoods. Bounded: at most WEEK_HIGHLIGHTS activities."""
-    neighbourhoods = selectors.neighbourhoods_with_counts()
-    organisations = selectors.organisations_on_map()
-    # Rendering evaluates both querysets once; the template's list reuses the neighbourhoods.
-    city = maps.city_map(neighbourhoods, organisations)
+    then the map and the neighbourhoods. Bounded: at most WEEK_HIGHLIGHTS activities, and
+    no organisation in the page (the map asks for tiles)."""
+    neighbourhoods = list(selectors.neighbourhoods_with_counts())
+    city = maps.city_map(neighbourhoods)
     today = timezone.localdate()
     return render(
         request,
@@ -104,19 +103,16 @@ def search(request):
     context, status = _search_context(request)
     if "params" in context:
         params, location = context["params"], context["location"]
-        page = service.search(params, location=location, markers=True)
+        page = service.search(params, location=location)
         neighbourhood = service.search_neighbourhood(location.point)
-        # The map layer asks by point, not by address: no geocoding for every pan and zoom.
-        layer_query = search_query(replace(params.at(location.point), page=1))
         context.update(
             page=page,
             neighbourhood=neighbourhood,
             map=rendering.search_map(
                 location=location,
                 radius_m=params.radius_m,
-                results=page.markers,
+                params=params,
                 neighbourhood=neighbourhood,
-                layer_url=reverse("maps-api:search-bbox") + layer_query,
                 search_url=reverse("maps:search") + search_query(params, location=False),
             )
             if page.count

@@ -11,6 +11,8 @@ MARKERCLUSTER_CSS = (
     "vendor/leaflet.markercluster-1.5.3/MarkerCluster.css",
     "vendor/leaflet.markercluster-1.5.3/MarkerCluster.Default.css",
 )
+# @mapbox/vector-tile and pbf bundled into one script (scripts/vendor-assets).
+VECTOR_TILE_JS = "vendor/vector-tile-3.0.0/vector-tile.js"
 OPENLAYERS_JS = "vendor/ol-10.11.0/ol.js"
 OPENLAYERS_CSS = "vendor/ol-10.11.0/ol.css"
 
@@ -21,16 +23,20 @@ MAP_CSS = "maps/map.css"
 MAP_WIDGET_JS = "maps/map-widget.js"
 # The search page's map: searched place, radius, results inline or by bounding box.
 SEARCH_MAP_JS = "maps/search-map.js"
+# The places of the home, neighbourhood, search and embedded maps, from vector tiles.
+TILE_LAYER_JS = "maps/tile-layer.js"
 
 ALL = (
     LEAFLET_JS,
     LEAFLET_CSS,
     MARKERCLUSTER_JS,
     *MARKERCLUSTER_CSS,
+    VECTOR_TILE_JS,
     OPENLAYERS_JS,
     OPENLAYERS_CSS,
     MAP_JS,
     MAP_CSS,
     MAP_WIDGET_JS,
     SEARCH_MAP_JS,
+    TILE_LAYER_JS,
 )

@@ -145,6 +145,25 @@ class DataLayer(MacroElement):
         self.data = data
 
 
+def place_tiles(*, url: str, markers: dict[str, dict]) -> DataLayer:
+    """The places of a map as vector tiles, drawn by maps/tile-layer.js: `url` is the tile
+    URL with {z}/{x}/{y} (XYZ, Web Mercator) and its filters, `markers` each category's
+    {"label", "icon"} (icons built from constants: marker_svg). The page carries no place:
+    its size does not grow with their number. render() needs `tiles=True` for its scripts."""
+    return DataLayer(
+        "addPlaceTiles",
+        {
+            "url": url,
+            "categories": markers,
+            "texts": {
+                # Said on a cluster's marker, %(count)s replaced in the browser (always 2 or more).
+                "cluster": _("%(count)s places here: zoom in to see them"),
+                "failed": _("The places could not be loaded. The list below has them."),
+            },
+        },
+    )
+
+
 # --- putting a map together -------------------------------------------------------------------
 
 
@@ -186,13 +205,14 @@ def render(
     css_class: str,
     cluster: bool,
     legend: SafeString,
+    tiles: bool = False,
     extra_js: tuple[str, ...] = (),
     fallback: SafeString | None = None,
 ) -> RenderedMap:
     """The map's markup. Inside its box, `fallback` (by default a sentence saying what the
     map is and that it needs JavaScript) is what a page without JavaScript, or a printout made
     before the map ran, shows instead of an empty frame; map.css hides it once Leaflet has
-    taken the box (.leaflet-container)."""
+    taken the box (.leaflet-container). `tiles` loads the vector tile layer (place_tiles)."""
     leaflet_map.render()  # fills the figure's script with the map and its layers
     figure = cast(Figure, leaflet_map.get_root())  # folium puts every map in a Figure
     # folium indents generously; JSON never holds a raw newline, so stripping lines is safe.
@@ -204,7 +224,9 @@ def render(
     js = [
         assets.LEAFLET_JS,
         *((assets.MARKERCLUSTER_JS,) if cluster else ()),
+        *((assets.VECTOR_TILE_JS,) if tiles else ()),
         assets.MAP_JS,
+        *((assets.TILE_LAYER_JS,) if tiles else ()),
         *extra_js,
     ]
     header = format_html_join(

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.contrib.staticfiles import finders
 from django.utils import translation
+from django.utils.html import escape
 
 from buurt import maps, selectors
 from buurt.models import Organisation
@@ -22,7 +23,9 @@ XSS = "<script>alert(1)</script>"
 
 URL = re.compile(r"https?://[^\s\"'<>\\]+")
 ASSET = re.compile(r'<(?:script src|link rel="stylesheet" href)="([^"]+)"')
-DATA = re.compile(r"^buurtkaart\.(addOrganisations|addNeighbourhoods)\(\w+, (.*)\);$", re.M)
+DATA = re.compile(
+    r"^buurtkaart\.(addOrganisations|addNeighbourhoods|addPlaceTiles)\(\w+, (.*)\);$", re.M
+)
 FIT_BOUNDS = re.compile(r"\.fitBounds\(\s*(\[\[.*?\]\])", re.S)
 CENTER = re.compile(r'"center": \[\s*([\d.]+),\s*([\d.]+),?\s*\]')
 
@@ -70,7 +73,7 @@ def _city():
     OrganisationFactory(name="Toneelgroep", point=GRAVENSTEEN, neighbourhood=centre)
     OrganisationFactory(name=XSS, kind=Organisation.Kind.SPORTS, point=STATION_DAMPOORT)
     OrganisationFactory(name="Nog een kladversie", status=Organisation.Status.DRAFT)
-    return maps.city_map(selectors.neighbourhoods_with_counts(), selectors.organisations_on_map())
+    return maps.city_map(selectors.neighbourhoods_with_counts())
 
 
 def test_every_vendored_asset_exists():
@@ -81,7 +84,9 @@ def test_every_vendored_asset_exists():
 def test_city_map_loads_only_our_assets_and_the_tile_server(city):
     assert_only_own_assets(city)
     assert TILE_URL in city.script
-    assert assets.MARKERCLUSTER_JS in city.script
+    assert assets.VECTOR_TILE_JS in city.script
+    assert assets.TILE_LAYER_JS in city.script
+    assert "markercluster" not in markup(city).lower()  # the server clusters in the tiles
 
 
 def test_organisation_map_loads_only_leaflet_and_our_script():
@@ -95,28 +100,28 @@ def test_names_are_never_written_as_markup():
     neighbourhood = NeighbourhoodFactory(name='<img src=x onerror="alert(2)">')
     organisation = OrganisationFactory(name=XSS, street_address="<b>Korenmarkt</b> 1")
     for rendered in (
-        maps.city_map(selectors.neighbourhoods_with_counts(), [organisation]),
+        maps.city_map(selectors.neighbourhoods_with_counts()),
         maps.organisation_map(organisation),
-        maps.neighbourhood_map(neighbourhood, [organisation]),
+        maps.neighbourhood_map(neighbourhood),
     ):
         text = markup(rendered)
         for raw in (XSS, "<img", "<b>"):
             assert raw not in text
-        assert "alert(1)" in text  # the name is there, escaped
+    assert "alert(1)" in markup(maps.organisation_map(organisation))  # there, escaped
 
 
-def test_city_map_has_a_marker_for_every_published_organisation(city):
-    rows = layer_data(city, "addOrganisations")["organisations"]
-    published = Organisation.objects.public()
-    assert sorted(row[3] for row in rows) == sorted(o.get_absolute_url() for o in published)
-    by_url = {row[3]: row for row in rows}
-    dampoort = by_url[Organisation.objects.get(name=XSS).get_absolute_url()]
-    assert dampoort[:3] == [51.0563, 3.7404, XSS]  # Leaflet's order: latitude first
-    assert dampoort[4] == Organisation.Kind.SPORTS
+def test_city_map_carries_no_organisation_and_asks_for_tiles(city):
+    """The page holds the areas only: the organisations come from the vector tiles."""
+    assert "Toneelgroep" not in markup(city)
+    tiles = layer_data(city, "addPlaceTiles")
+    assert tiles["url"] == "/api/tiles/{z}/{x}/{y}.mvt?kind=organisations"
+    assert set(tiles["categories"]) == set(Organisation.Kind)
+    assert "%(count)s" in tiles["texts"]["cluster"]
 
 
-def test_markers_are_clustered_on_the_city_map(city):
-    assert layer_data(city, "addOrganisations")["cluster"] is True
+def test_tile_url_carries_the_filters():
+    url = maps.tile_url([("kind", "organisations"), ("category", "sports")])
+    assert url == "/api/tiles/{z}/{x}/{y}.mvt?kind=organisations&category=sports"
 
 
 def test_neighbourhoods_carry_their_count_and_approximate_flag(city):
@@ -132,13 +137,13 @@ def test_neighbourhoods_carry_their_count_and_approximate_flag(city):
     assert features[0]["geometry"]["type"] == "MultiPolygon"
 
 
-def test_city_map_fits_the_neighbourhoods_and_organisations(city):
+def test_city_map_fits_the_neighbourhoods(city):
     # Binnenstad and Sint-Amandsberg together span 3.70-3.77 E, 51.045-51.07 N.
     assert json.loads(FIT_BOUNDS.search(city.script).group(1)) == [[51.045, 3.70], [51.07, 3.77]]
 
 
 def test_empty_city_map_opens_on_the_default_centre():
-    rendered = maps.city_map([], [])
+    rendered = maps.city_map([])
     assert not FIT_BOUNDS.search(rendered.script)
     lat, lon = CENTER.search(rendered.script).groups()
     assert (float(lat), float(lon)) == settings.MAP_DEFAULT_CENTER
@@ -153,9 +158,9 @@ def test_map_has_an_accessible_name(city):
     assert re.search(r'aria-label="[^"]+"', city.html)
 
 
-def test_legend_lists_the_kinds_on_the_map(city):
-    assert str(Organisation.Kind.SPORTS.label) in city.html
-    assert str(Organisation.Kind.YOUTH.label) not in city.html
+def test_legend_lists_every_kind_the_tiles_can_bring(city):
+    for kind in Organisation.Kind:
+        assert escape(str(kind.label)) in city.html
 
 
 def test_organisation_without_location_has_no_map():
@@ -163,15 +168,17 @@ def test_organisation_without_location_has_no_map():
     assert markup(rendered) == ""
 
 
-def test_neighbourhood_map_shows_its_boundary_and_organisations():
+def test_neighbourhood_map_shows_its_boundary_and_the_organisations_tiles():
     neighbourhood = NeighbourhoodFactory(is_approximate=True)
-    organisations = [OrganisationFactory(name="Buurthuis"), OrganisationFactory(point=None)]
-    rendered = maps.neighbourhood_map(neighbourhood, organisations)
+    OrganisationFactory(name="Vereniging Zonnebloem", neighbourhood=neighbourhood)
+    rendered = maps.neighbourhood_map(neighbourhood, filters=[("category", "sports")])
     (feature,) = layer_data(rendered, "addNeighbourhoods")["features"]
     assert feature["properties"]["approximate"] is True
     assert feature["properties"]["url"] is None  # we are on its page already
-    rows = layer_data(rendered, "addOrganisations")["organisations"]
-    assert [row[2] for row in rows] == ["Buurthuis"]
+    assert "Zonnebloem" not in markup(rendered)
+    assert layer_data(rendered, "addPlaceTiles")["url"].endswith(
+        ".mvt?kind=organisations&category=sports"
+    )
 
 
 def test_every_kind_has_its_own_marker():

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests.e2e import tile_map
 from tests.e2e.layout import page_width
 from tests.e2e.test_search import axe_problems
 from tests.factories import ActivityFactory, OrganisationFactory
@@ -51,5 +52,6 @@ def test_on_a_phone_the_home_page_fits_and_passes_axe(
     week = page.locator(".home-week").bounding_box()
     leaflet = page.locator(".map").bounding_box()
     assert search["y"] < week["y"] < leaflet["y"]
+    tile_map.wait_for_markers(page)  # axe checks the markers from the tiles too
     assert axe_problems(page) == []
     assert page_errors == []

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from buurt.models import Organisation
+from tests.e2e import tile_map
 from tests.e2e.conftest import is_local
-from tests.e2e.layout import page_width
+from tests.e2e.layout import PHONE, page_width
 from tests.maps.search_places import HOME
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -127,16 +127,28 @@ def test_a_residents_journey_on_a_small_phone(
     assert all(is_local(url) for url in requested_urls), requested_urls
 
 
-def test_many_results_load_by_bounding_box(
-    page, live_server, local_tiles, gent, requested_urls, page_errors, settings, monkeypatch
+def test_the_search_map_draws_the_results_from_tiles(
+    page, live_server, local_tiles, gent, requested_urls, page_errors
 ):
-    """Past the inline limit, the map asks the bounding-box API for what is in view."""
-    from maps.search import service
-
-    monkeypatch.setattr(service, "MAX_INLINE_MARKERS", 2)
-    page.goto(f"{live_server.url}/zoeken/?lat={HOME.y}&lon={HOME.x}&radius=2400")
-    page.wait_for_selector(".leaflet-marker-pane .org-marker, .leaflet-marker-pane .cluster-marker")
-    assert any("/api/search/bbox/?" in url and "bbox=" in url for url in requested_urls)
-    assert Organisation.objects.count() == 7
+    """The results on the map come from the vector tiles of the search's filters, whatever
+    their number; the searched point and the radius are drawn from the page; Tab and Enter
+    open a result's popup; on a phone the page fits and axe finds nothing."""
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/zoeken/?lat={HOME.y}&lon={HOME.x}&radius=2400&reduced_rate=1")
+    tile_map.wait_for_markers(page)
+    tiles = tile_map.tile_requests(requested_urls)
+    assert tiles
+    for url in tiles:  # the filters, never the place or the radius
+        assert "reduced_rate=1" in url
+        assert "lat=" not in url
+        assert "radius" not in url
+    # The searched place (a circle marker) and the radius are drawn with the results.
+    assert page.locator(".leaflet-overlay-pane path").count() >= 2
+    assert page.locator("ol.results > li").count() >= 1  # the list below stays
+    tile_map.zoom_until_split(page)
+    popup = tile_map.popup_by_keyboard(page)
+    assert popup.locator("a").get_attribute("href").startswith("/")
+    assert page_width(page) <= PHONE["width"]
+    assert axe_problems(page) == []
     assert page_errors == []
     assert all(is_local(url) for url in requested_urls), requested_urls
