@@ -69,7 +69,7 @@ def tile_url(filters: Sequence[tuple[str, str]] = ORGANISATION_TILES) -> str:
 # --- data for the layers ----------------------------------------------------------------------
 
 
-def _organisation_data(organisations: Iterable[Organisation], *, cluster: bool) -> dict:
+def _organisation_data(organisations: Iterable[Organisation]) -> dict:
     rows, kinds = [], {}
     for organisation in organisations:
         if organisation.point is None:
@@ -85,7 +85,7 @@ def _organisation_data(organisations: Iterable[Organisation], *, cluster: bool) 
                 organisation.address,
             ]
         )
-    return {"organisations": rows, "kinds": kinds, "cluster": cluster}
+    return {"organisations": rows, "kinds": kinds}
 
 
 def _neighbourhood_label(neighbourhood: Neighbourhood, count: int | None) -> str:
@@ -144,7 +144,6 @@ def city_map(
         leaflet_map,
         label=_("Map of the neighbourhoods and organisations; the list below has the same places."),
         css_class="map",
-        cluster=False,
         tiles=True,
         legend=kind_legend(markers),
     )
@@ -166,7 +165,6 @@ def neighbourhood_map(
         label=_("Map of %(name)s; the list below has the same organisations.")
         % {"name": neighbourhood.name},
         css_class="map",
-        cluster=False,
         tiles=True,
         legend=kind_legend(markers),
     )
@@ -179,13 +177,12 @@ def organisation_map(organisation: Organisation) -> RenderedMap:
     leaflet_map = leaflet.new_map(
         center=spatial.latlng(organisation.point), zoom=leaflet.STREET_ZOOM
     )
-    markers = _organisation_data([organisation], cluster=False)
+    markers = _organisation_data([organisation])
     leaflet_map.add_child(leaflet.DataLayer("addOrganisations", markers))
     return leaflet.render(
         leaflet_map,
         label=_("Map showing where %(name)s is; the address is given above.")
         % {"name": organisation.name},
         css_class="map map--small",
-        cluster=False,
         legend=mark_safe(""),
     )

@@ -120,7 +120,6 @@ def search_map(
         leaflet_map,
         label=_("Map of the places found; the list below has the same places."),
         css_class="map search-map",
-        cluster=False,
         tiles=True,
         legend=leaflet.legend(
             (mark_safe(marker["icon"]), marker["label"])  # icons built here from constants
@@ -236,7 +235,6 @@ def handout_map(*, location, results, show_place: bool) -> RenderedMap:
         leaflet_map,
         label=label,
         css_class="map handout-map",
-        cluster=False,
         legend=mark_safe(""),
         extra_js=(assets.SEARCH_MAP_JS,),
         fallback=handout_sketch(

@@ -78,7 +78,6 @@ def choropleth(rows, *, label: str, none_label: str) -> tuple[leaflet.RenderedMa
         leaflet_map,
         label=label,
         css_class="map",
-        cluster=False,
         legend=mark_safe(""),  # the page writes the legend, in words and numbers
     )
     return rendered, legend

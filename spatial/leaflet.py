@@ -4,9 +4,9 @@ No models here: the apps put their own layers on a map (buurt.maps: organisation
 neighbourhoods; maps.rendering: search results) and render it here.
 
 A map comes back as three pieces of markup (`RenderedMap`) that a template puts in <head>, in
-the body and at the end of the body. The browser loads only our vendored Leaflet (plus marker
-clustering where there can be many markers) and maps/map.js: none of folium's CDN links, no
-jQuery, Bootstrap or icon fonts, so that pages stay light on old phones. The one third party it
+the body and at the end of the body. The browser loads only our vendored Leaflet (plus the
+vector tile decoder where the places come from tiles) and maps/map.js: none of folium's CDN
+links, no jQuery, Bootstrap or icon fonts, so that pages stay light on old phones. The one third party it
 contacts is the tile server, settings.MAP_TILE_URL.
 
 Names and addresses travel as JSON (escaped for a <script> element) and become DOM text in
@@ -203,7 +203,6 @@ def render(
     *,
     label: str,
     css_class: str,
-    cluster: bool,
     legend: SafeString,
     tiles: bool = False,
     extra_js: tuple[str, ...] = (),
@@ -220,10 +219,9 @@ def render(
         line.strip() for line in figure.script.render().splitlines() if line.strip()
     )
 
-    css = [assets.LEAFLET_CSS, *(assets.MARKERCLUSTER_CSS if cluster else ()), assets.MAP_CSS]
+    css = [assets.LEAFLET_CSS, assets.MAP_CSS]
     js = [
         assets.LEAFLET_JS,
-        *((assets.MARKERCLUSTER_JS,) if cluster else ()),
         *((assets.VECTOR_TILE_JS,) if tiles else ()),
         assets.MAP_JS,
         *((assets.TILE_LAYER_JS,) if tiles else ()),

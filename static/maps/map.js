@@ -1,6 +1,6 @@
 /* Buurtkaart's map layers, built from the JSON that maps/rendering.py writes into the page.
  * Names and addresses only ever become DOM text (textContent), never HTML. Plain ES5, so that
- * old phones run it. Needs Leaflet, and leaflet.markercluster for clustered layers. */
+ * old phones run it. Needs Leaflet. */
 (function (L) {
   "use strict";
 
@@ -48,27 +48,7 @@
       marker.bindPopup(function () { return organisationPopup(row, data.kinds[row[4]]); });
       return marker;
     });
-    var layer;
-    if (data.cluster) {
-      layer = clusterGroup();
-      layer.addLayers(markers);
-    } else {
-      layer = L.featureGroup(markers);
-    }
-    return layer.addTo(map);
-  }
-
-  // Clusters: a count in black on an opaque white disc (not marker cluster's translucent
-  // green over the tiles), so that its contrast is AA and decidable (axe).
-  function clusterIcon(cluster) {
-    var count = element("span", "", String(cluster.getChildCount()));
-    return L.divIcon({ className: "cluster-marker", html: count, iconSize: [34, 34] });
-  }
-
-  function clusterGroup() {
-    return L.markerClusterGroup({
-      chunkedLoading: true, showCoverageOnHover: false, iconCreateFunction: clusterIcon
-    });
+    return L.featureGroup(markers).addTo(map);
   }
 
   // Leaflet's zoom buttons show "+" and "−" as text and are named "Zoom in"/"Zoom out" in
@@ -126,7 +106,6 @@
   window.buurtkaart = {
     addOrganisations: addOrganisations,
     addNeighbourhoods: addNeighbourhoods,
-    addChoropleth: addChoropleth,
-    clusterGroup: clusterGroup
+    addChoropleth: addChoropleth
   };
 }(window.L));
