@@ -6,8 +6,8 @@ neighbourhoods; maps.rendering: search results) and render it here.
 A map comes back as three pieces of markup (`RenderedMap`) that a template puts in <head>, in
 the body and at the end of the body. The browser loads only our vendored Leaflet (plus the
 vector tile decoder where the places come from tiles) and maps/map.js: none of folium's CDN
-links, no jQuery, Bootstrap or icon fonts, so that pages stay light on old phones. The one third party it
-contacts is the tile server, settings.MAP_TILE_URL.
+links, no jQuery, Bootstrap or icon fonts, so that pages stay light on old phones. The one
+third party it contacts is the tile server, settings.MAP_TILE_URL.
 
 Names and addresses travel as JSON (escaped for a <script> element) and become DOM text in
 maps/map.js, never HTML. Coordinates are EPSG:4326, in Leaflet's order: latitude first.
