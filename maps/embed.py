@@ -156,7 +156,7 @@ def embed_map(request):
             context.update(
                 title=_("Map"),
                 map=buurt_maps.city_map(
-                    buurt_selectors.neighbourhoods_with_counts(), filters=filters
+                    buurt_selectors.neighbourhoods_with_cached_counts(), filters=filters
                 ),
                 full_url=_full_url(request, reverse("maps:city")),
             )

@@ -31,7 +31,7 @@ def city_map(request):
     """The home page: first a search box and what is on this week (free or cheap first),
     then the map and the neighbourhoods. Bounded: at most WEEK_HIGHLIGHTS activities, and
     no organisation in the page (the map asks for tiles)."""
-    neighbourhoods = list(selectors.neighbourhoods_with_counts())
+    neighbourhoods = selectors.neighbourhoods_with_cached_counts()
     city = maps.city_map(neighbourhoods)
     today = timezone.localdate()
     return render(

@@ -2,9 +2,11 @@
 
 import pytest
 from django.contrib.gis.geos import Point
+from django.core.cache import cache
 from django.urls import reverse
 
 from buurt.models import Organisation
+from buurt.selectors import NEIGHBOURHOOD_COUNTS_KEY
 from spatial import assets
 from tests.factories import NeighbourhoodFactory, OrganisationFactory, box
 
@@ -33,9 +35,10 @@ def city():
 
 
 def test_city_map_lists_neighbourhoods_with_counts(client, city, django_assert_max_num_queries):
-    # One query for the neighbourhoods with their counts, one for the week's activities
-    # (tests/maps/test_home.py), whatever the number of rows: the markers come from tiles.
-    with django_assert_max_num_queries(2):
+    # One query for the neighbourhoods, one for their counts (then cached), one for the
+    # week's activities (tests/maps/test_home.py), whatever the number of rows: the markers
+    # come from tiles.
+    with django_assert_max_num_queries(3):
         response = client.get(reverse("maps:city"), headers={"accept-language": "en"})
     assert response.status_code == 200
     content = response.content.decode()
@@ -45,6 +48,17 @@ def test_city_map_lists_neighbourhoods_with_counts(client, city, django_assert_m
     assert assets.LEAFLET_JS in content
     assert assets.TILE_LAYER_JS in content
     assert 'class="notice"' not in content
+
+
+def test_city_map_counts_are_cached_a_while(client, city, django_assert_max_num_queries):
+    client.get(reverse("maps:city"))
+    OrganisationFactory(neighbourhood=city[0])
+    with django_assert_max_num_queries(2):  # the neighbourhoods and the week, no count
+        content = client.get(reverse("maps:city"), headers={"accept-language": "en"})
+    assert content.content.decode().count("2 organisations") >= len(city)
+    cache.delete(NEIGHBOURHOOD_COUNTS_KEY)  # NEIGHBOURHOOD_COUNTS_SECONDS later
+    content = client.get(reverse("maps:city"), headers={"accept-language": "en"})
+    assert "3 organisations" in content.content.decode()
 
 
 def test_city_map_notes_approximate_boundaries(client):
