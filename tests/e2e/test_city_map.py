@@ -27,6 +27,13 @@ STATION_DAMPOORT = Point(3.7404, 51.0563, srid=4326)
 STATION_SINT_PIETERS = Point(3.7106, 51.0357, srid=4326)
 
 
+@pytest.fixture(autouse=True)
+def _patient_first_page(page):
+    """Often the session's first page: the live server's first answers took over 5 s on the
+    busy machine (load 15), three times out of six."""
+    page.set_default_navigation_timeout(30_000)
+
+
 @pytest.fixture
 def city():
     NeighbourhoodFactory(name="Binnenstad", boundary=box(3.70, 51.03, 3.735, 51.065))
@@ -45,9 +52,7 @@ def city():
 def test_city_map_draws_markers_clusters_and_areas(
     page, live_server, local_tiles, city, requested_urls, page_errors
 ):
-    # Often the session's first page: the live server's first answers are slow on a busy
-    # machine (twice over 5 s at load 15).
-    page.goto(live_server.url + "/", timeout=30_000)
+    page.goto(live_server.url + "/")
     page.wait_for_selector(tile_map.CLUSTERS)
     page.wait_for_selector(tile_map.PLACES)
     # The page carries no place: every marker came from a tile.
@@ -92,11 +97,16 @@ def test_a_marker_opens_with_the_keyboard(page, live_server, local_tiles, city, 
     page.wait_for_selector(tile_map.PLACES)
     popup = tile_map.popup_by_keyboard(page)
     assert popup.locator("a").get_attribute("href").startswith("/organisaties/")
-    # A cluster is a button too: Enter zooms in on it, until its places show.
-    cluster = page.locator(tile_map.CLUSTERS).first
-    cluster.focus()
-    cluster.press("Enter")
-    page.locator(f'{tile_map.PLACES}[title="Toneelgroep"]').wait_for(timeout=10_000)
+    # A cluster is a button too: Enter zooms in on it (two levels), until its places show.
+    place = page.locator(f'{tile_map.PLACES}[title="Toneelgroep"]')
+    for _ in range(3):
+        clusters = page.locator(tile_map.CLUSTERS)
+        if place.count() or not clusters.count():
+            break
+        clusters.first.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(1_500)
+    place.wait_for(timeout=10_000)
     assert page_errors == []
 
 
