@@ -2,9 +2,12 @@
 tile (spatial.tiles makes the tile). No location: a tile never depends on a searched point,
 and private people are at their public coarse point (each source's `point_field`).
 
-Data version (the tiles' ETag): a token in the shared cache, replaced whenever a listing of a
-registered kind is saved or deleted, or its many-to-many links change (signals, connected in
-maps.apps). Writes that send no signal (QuerySet.update(), bulk_create()) and time (an
+Data version (the tiles' ETag): a token in the shared cache, replaced when a transaction that
+saved or deleted a listing of a registered kind, or changed its many-to-many links, commits
+(signals, connected in maps.apps; on commit, not at the save: a tile read between the save and
+the commit would keep the old places under the new ETag). For REPLICA_PIN_SECONDS after a
+change tiles read the primary, not a replica that may not have replayed it yet (same reason).
+Writes that send no signal (QuerySet.update(), bulk_create()) and time (an
 activity's last date passing, an offer expiring) are caught by the hour in the ETag: a tile
 is revalidated with a stale ETag for at most an hour. A cache that lost the token makes a new
 one (never an old one again). With one cache per process (locmem) a token is per worker: run
@@ -18,9 +21,10 @@ import logging
 import time
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.models import F, Value
 from django.utils import translation
 
@@ -34,17 +38,21 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "maps:tiles:data-version"
 
 
-def tile_mvt(params: SearchParams, tile: Tile) -> bytes:
+def tile_mvt(params: SearchParams, tile: Tile, *, changed_at: float = 0.0) -> bytes:
     """The tile's protobuf (spatial.tiles.tile_mvt) of every chosen kind that passes the
-    filters; b"" when nothing does. One query."""
-    db, places = tile_places(params, tile)
+    filters; b"" when nothing does. One query. `changed_at`: data_version()'s time."""
+    db, places = tile_places(params, tile, changed_at=changed_at)
     return spatial_tile_mvt(connections[db], tile, places)
 
 
-def tile_places(params: SearchParams, tile: Tile) -> tuple[str, list[PlaceRows]]:
+def tile_places(
+    params: SearchParams, tile: Tile, *, changed_at: float = 0.0
+) -> tuple[str, list[PlaceRows]]:
     """(the database alias, the SQL of each chosen kind's places that may lie in the tile,
     InTile's box still to fill in: spatial.tiles.tile_mvt does)."""
     db = router.db_for_read(sources()[0].model)
+    if db != DEFAULT_DB_ALIAS and time.time() - changed_at < settings.REPLICA_PIN_SECONDS:
+        db = DEFAULT_DB_ALIAS  # a replica may not have replayed the change the ETag names
     index = tile.index_box() is not None
     minute = int(time.time() // 60)
     return db, _compiled(params, translation.get_language(), index, minute, db)
@@ -78,13 +86,19 @@ def _compiled(params, _language: str, index: bool, _minute: int, db: str) -> lis
     return places
 
 
-def data_version() -> str:
-    """The listings' current version token (see the module's docstring)."""
+def data_version() -> tuple[str, float]:
+    """(the listings' current version token, the time it was made: see the module's
+    docstring)."""
     try:
-        return cache.get_or_set(VERSION_KEY, _new_token, timeout=None)
+        value = cache.get_or_set(VERSION_KEY, _new_token, timeout=None)
     except Exception:  # a cache that is down: a token of its own, so no 304 on stale data
         logger.warning("Tile data version not read: the cache failed", exc_info=True)
-        return _new_token()
+        value = _new_token()
+    token, _at, made = str(value).partition("@")
+    try:
+        return token, float(made)
+    except ValueError:
+        return token, 0.0
 
 
 def data_version_bump() -> None:
@@ -95,12 +109,12 @@ def data_version_bump() -> None:
 
 
 def _new_token() -> str:
-    return uuid.uuid4().hex[:16]
+    return f"{uuid.uuid4().hex[:16]}@{time.time():.3f}"
 
 
-def tile_etag(*, language: str) -> str:
-    """The ETag of every tile now: the data version, the language, and the hour."""
-    return f'"{data_version()}-{language}-{int(time.time() // 3600)}"'
+def tile_etag(*, token: str, language: str) -> str:
+    """The ETag of every tile now: the data version's token, the language, and the hour."""
+    return f'"{token}-{language}-{int(time.time() // 3600)}"'
 
 
 def _listing_models() -> set:
@@ -112,4 +126,5 @@ def listing_changed(sender, instance=None, action: str = "", **kwargs) -> None:
     if action and not action.startswith("post_"):
         return
     if type(instance) in _listing_models():
-        data_version_bump()
+        # After the commit: until then a tile (read elsewhere) would not see the change.
+        transaction.on_commit(data_version_bump, using=kwargs.get("using") or DEFAULT_DB_ALIAS)

@@ -133,10 +133,12 @@ class TilesApi(_SearchApiView):
                 params = self.parse(request)
             except SearchParamsError as exc:
                 return _params_error(exc)
-            etag = tiles.tile_etag(language=language)
+            # The version before the places: a change in between is in the next ETag.
+            token, changed_at = tiles.data_version()
+            etag = tiles.tile_etag(token=token, language=language)
             response = get_conditional_response(request, etag=etag)
             if response is None:
-                body = tiles.tile_mvt(params, tile)
+                body = tiles.tile_mvt(params, tile, changed_at=changed_at)
                 response = HttpResponse(
                     body, content_type=spatial_tiles.MEDIA_TYPE, status=200 if body else 204
                 )

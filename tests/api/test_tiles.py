@@ -4,6 +4,7 @@ mapbox-vector-tile's decoder and with GDAL's MVT driver, on both backends."""
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
 
 import mapbox_vector_tile
@@ -210,20 +211,46 @@ def test_headers_cacheable_by_a_proxy(client, settings):
     assert "Cookie" not in response.get("Vary", "")
 
 
-def test_if_none_match_gives_304_and_a_save_changes_the_etag(client):
+def test_if_none_match_gives_304_and_a_save_changes_the_etag(
+    client, django_capture_on_commit_callbacks
+):
     organisation = OrganisationFactory()
     first = get_tile(client, KORENMARKT, 15)
     etag = first["ETag"]
     again = get_tile(client, KORENMARKT, 15, HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304
     assert again.content == b""
-    organisation.name = "Nieuwe naam"
-    organisation.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation.name = "Nieuwe naam"
+        organisation.save()
+        # Not committed yet: a tile read elsewhere now has the old name, so the old ETag.
+        assert get_tile(client, KORENMARKT, 15)["ETag"] == etag
     changed = get_tile(client, KORENMARKT, 15, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
     assert changed["ETag"] != etag
-    organisation.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation.delete()
     assert get_tile(client, KORENMARKT, 15)["ETag"] != changed["ETag"]
+
+
+def test_tiles_read_the_primary_until_the_replicas_have_the_change(settings, monkeypatch):
+    """A replica may lag behind the change a new ETag names: for REPLICA_PIN_SECONDS after it
+    tiles read the primary, then a replica again."""
+    from django.http import QueryDict
+
+    from maps import tiles
+    from maps.search.forms import parse_search
+
+    monkeypatch.setattr(tiles, "_compiled", lambda *args: [])  # no such alias to compile for
+    # What the router answers a GET outside a transaction (a test runs inside one).
+    monkeypatch.setattr(tiles.router, "db_for_read", lambda model, **hints: "replica_1")
+    settings.DATABASE_REPLICAS = ["replica_1"]
+    settings.REPLICA_PIN_SECONDS = 10
+    params = parse_search(QueryDict(""))
+    tile = spatial_tiles.Tile(*tile_of(KORENMARKT, 15))
+    now = time.time()
+    assert tiles.tile_places(params, tile, changed_at=now - 1) == ("default", [])
+    assert tiles.tile_places(params, tile, changed_at=now - 11) == ("replica_1", [])
 
 
 def test_a_bad_filter_is_a_translated_400(client):
