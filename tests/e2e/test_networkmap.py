@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Membership
-from buurt.models import NetworkModel, Organisation
+from buurt.models import Organisation
 from networkmap.models import Drawing, NetworkMap
 from referrals.models import Referral
 from tests.e2e.conftest import is_local
@@ -51,17 +51,8 @@ def pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
 
 
-@pytest.fixture
-def network_models():
-    """The seven models of buurt's data migration. A transactional test that ran before (with
-    a Celery worker thread, tests/referrals/test_reliability.py) can leave the table empty, and
-    the search for peers would then find nothing."""
-    for number, code in enumerate(NetworkModel.Code.values, start=1):
-        NetworkModel.objects.get_or_create(code=code, defaults={"number": number})
-
-
 def test_draw_save_print_search_refer_and_revisit(
-    page, live_server, local_tiles, network_models, gent, requested_urls, page_errors, caplog
+    page, live_server, local_tiles, gent, requested_urls, page_errors, caplog
 ):
     caplog.set_level(logging.DEBUG)
     page.set_default_timeout(20_000)  # a long journey on a shared 2-core machine

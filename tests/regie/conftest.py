@@ -30,8 +30,7 @@ def town():
     welcoming = OrganisationFactory(
         neighbourhood=a, point=PLACE, reduced_rate=True, welcome_person=True
     )
-    peers, _ = NetworkModel.objects.get_or_create(code="peers", defaults={"number": 4})
-    welcoming.network_models.add(peers)
+    welcoming.network_models.add(NetworkModel.objects.get(code=NetworkModel.Code.PEERS))
     # Paid, no welcome person, right next to the furthest address: reaches it for "any" only.
     OrganisationFactory(
         neighbourhood=a,
