@@ -52,6 +52,7 @@ def main(argv=None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--listings", type=int, nargs="+", default=[1000, 20000])
     parser.add_argument("--label", default="run")
+    parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -94,8 +95,8 @@ def main(argv=None) -> list[dict]:
                 f"  ({row['max_ms']} max)",
                 flush=True,
             )
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"pages-{args.label}.json").write_text(json.dumps(rows, indent=1) + "\n")
+    args.results.mkdir(exist_ok=True)
+    (args.results / f"pages-{args.label}.json").write_text(json.dumps(rows, indent=1) + "\n")
     return rows
 
 
