@@ -30,10 +30,12 @@ from .geometry import (
 )
 from .nearest import (
     NearestRows,
+    NearestSample,
     nearest_count,
     nearest_first,
     nearest_keys,
     nearest_objects,
+    nearest_sample,
     nearest_tally,
     occupied,
     with_sphere_distance,
@@ -96,6 +98,7 @@ __all__ = [
     "BBox",
     "LonLatTransformer",
     "NearestRows",
+    "NearestSample",
     "PointUpsert",
     "Sketch",
     "SpatialInputError",
@@ -120,6 +123,7 @@ __all__ = [
     "nearest_first",
     "nearest_keys",
     "nearest_objects",
+    "nearest_sample",
     "nearest_tally",
     "occupied",
     "parse_bbox",

@@ -16,6 +16,7 @@ from django.db.models import (
     Field,
     FloatField,
     Func,
+    Max,
     Model,
     Q,
     QuerySet,
@@ -308,6 +309,49 @@ def nearest_tally(
         within=Count("pk", filter=within), passing=Count("pk", filter=within & condition)
     )
     return found["within"], found["passing"]
+
+
+@dataclass(frozen=True)
+class NearestSample:
+    """The nearest `limit` rows of a radius search, tallied (nearest_sample())."""
+
+    places: int  # rows within the radius among them (at most `limit`)
+    matches: int  # of those, rows that pass the condition
+    farthest_m: float  # metres on the sphere to the farthest of them (0 for none)
+    # Every row of the radius was tallied (SpatiaLite, which reads them all anyway): exact.
+    exact: bool = False
+
+
+def nearest_sample(
+    queryset: QuerySet,
+    field: str,
+    point: Point,
+    *,
+    meters: float,
+    limit: int,
+    condition: Q | None = None,
+) -> NearestSample:
+    """Among the nearest `limit` rows of `queryset` within `meters` metres of the point: how
+    many there are, how many pass `condition` (all, without one), and how far the farthest
+    lies. One query that stops after `limit` rows of the index (as nearest_tally()); with
+    fewer than `limit` places the tally is exact, otherwise it is a sample of the radius's
+    nearest part, from which the service extrapolates a count. SpatiaLite, which has no walk
+    and reads every row of the radius to sort them, tallies them all (`exact`)."""
+    within = within_sphere(field, point, meters)  # the box's corners, on PostGIS
+    tally = {
+        "places": Count("pk", filter=within),
+        "matches": Count("pk", filter=within & (condition or Q())),
+        "farthest": Max(_SphereDistance(field, point), filter=within),
+    }
+    walks = _walks_index_nearest_first(queryset)
+    if walks:
+        nearest = _walk(queryset, field, point, meters, "distance").values("pk")[:limit]
+        found = queryset.model._base_manager.filter(pk__in=nearest).aggregate(**tally)
+    else:
+        found = queryset.filter(within).aggregate(**tally)
+    return NearestSample(
+        found["places"], found["matches"], found["farthest"] or 0.0, exact=not walks
+    )
 
 
 def _column(model: type[Model], name: str) -> str:

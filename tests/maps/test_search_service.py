@@ -19,6 +19,7 @@ from tests.maps.search_places import (
     HOME,
     HOME_ADDRESS,
     crowd,
+    grid,
     neighbourhood_of_places,
     offset,
     organisation_at,
@@ -323,19 +324,26 @@ def test_with_filters_only_the_nearest_places_are_counted(places, monkeypatch):
     assert titles(last) == ["Taalcafé Babbel"]
 
 
-def test_more_than_max_counted_is_at_least_max_counted(places, django_assert_max_num_queries):
-    crowd(service.MAX_COUNTED + 5)  # all within 260 m
+def test_more_than_max_counted_is_estimated_or_at_least(places, django_assert_max_num_queries):
+    grid(40, spacing_m=20)  # 1,600 places on an 800 m square: about 1,250 within 400 m
+    within = Organisation.objects.filter(spatial.within_sphere("point", HOME, 400)).count()
     params = parse_search(QueryDict(f"{HOME_QUERY}&radius=400"))
     location = service.search_location(params)
     # Which kinds have anything near (only organisations); the first page of their nearest,
-    # read with their languages; the count (it stops at MAX_COUNTED + 1; SpatiaLite counts
-    # with the page).
+    # read with their languages; the count (a sample of the nearest COUNT_SAMPLE + 1;
+    # SpatiaLite counts with the page).
     with django_assert_max_num_queries(3):
         page = service.search(params, location=location, markers=True)
-    assert page.count == service.MAX_COUNTED == 1_000
-    assert page.count_is_lower_bound
-    assert page.counts["organisations"] == 1_000
-    assert page.pages == 40  # 25 a page
+    if connection.features.supports_geography:
+        assert page.count_is_estimate
+        assert not page.count_is_lower_bound
+        assert abs(page.count - within) <= within / 10
+        assert page.estimated == {"organisations"}
+    else:
+        assert page.count == service.MAX_COUNTED == 1_000
+        assert page.count_is_lower_bound
+        assert not page.count_is_estimate
+    assert page.pages == 40  # 25 a page, the nearest 1,000
     assert page.markers is None
     distances = [r.distance_m for r in page.results]
     assert len(distances) == 25
@@ -345,7 +353,22 @@ def test_more_than_max_counted_is_at_least_max_counted(places, django_assert_max
     assert len(last.results) == 25
     assert last.results[0].distance_m >= distances[-1]
     past = run(f"{HOME_QUERY}&radius=400&page=41")
-    assert (past.results, past.count, past.count_is_lower_bound) == ([], 1_000, True)
+    assert (past.results, past.count) == ([], page.count)
+
+
+@pytest.mark.parametrize(
+    ("matches", "farthest_m", "estimate"),
+    [
+        (200, 400, 200),  # the sample reaches the radius
+        (200, 160, 1_200),  # (400 / 160)² = 6.25: 1,250, to two significant figures
+        (37, 200, 150),  # 148, to two significant figures
+        (3, 200, 12),
+        (0, 100, 0),
+        (200, 1, 20_000),  # at most 100 times the sample
+    ],
+)
+def test_estimate_count(matches, farthest_m, estimate):
+    assert service.estimate_count(matches, radius_m=400, farthest_m=farthest_m) == estimate
 
 
 def test_a_kind_with_nothing_near_costs_no_query_of_its_own(places):
@@ -376,8 +399,8 @@ def test_a_filtered_count_is_one_query(places, django_assert_max_num_queries):
     assert titles(page) == ["Wandelclub Mannen op Stap", "Buurthuis De Brug"]
     if connection.features.supports_geography:
         # PostGIS looks at the nearest places only. None of them (the crowd and the theatre)
-        # matches, but the page found two and one more: at least three.
-        assert (page.count, page.count_is_lower_bound, page.pages) == (3, True, 2)
+        # matches, but the page found two and one more: about three.
+        assert (page.count, page.count_is_estimate, page.pages) == (3, True, 2)
     else:
         # SpatiaLite reads every place of the radius to sort them, and counts them all.
         assert (page.count, page.count_is_lower_bound, page.pages) == (4, False, 2)
@@ -385,3 +408,36 @@ def test_a_filtered_count_is_one_query(places, django_assert_max_num_queries):
     last = run(f"{HOME_QUERY}&radius=2400&reduced_rate=1&page_size=2&page=2")
     assert titles(last) == ["Taalcafé Babbel", "LDC De Vlier"]
     assert (last.count, last.count_is_lower_bound) == (4, False)
+
+
+# --- rare filters stop early -----------------------------------------------------------------
+
+
+def test_a_rare_category_finds_the_same_as_every_place_tested(places):
+    """A kind few listings have: the search finds exactly what testing every place of the
+    radius finds (none, then the one 2,000 m away), nearest first."""
+    grid(20, spacing_m=40)  # 400 places of other kinds around HOME
+    assert run(f"{HOME_QUERY}&radius=2400&category=other").count == 0
+    other = organisation_at(2000, name="Wijkpost", kind=Organisation.Kind.OTHER)
+    organisation_at(3000, name="Te ver", kind=Organisation.Kind.OTHER)
+    page = run(f"{HOME_QUERY}&radius=2400&category=other")
+    assert [r.id for r in page.results] == [other.pk]
+    assert page.results[0].distance_m == pytest.approx(2000, abs=5)  # on the sphere
+    assert page.count == 1
+
+
+@pytest.mark.skipif(not connection.features.supports_geography, reason="PostGIS's plan")
+def test_a_rare_category_is_read_from_its_index_not_the_radius(places):
+    """PostgreSQL starts from the few rows of the kind (buurt_organisation_kind) rather than
+    read every place of the radius to test its kind."""
+    grid(40, spacing_m=20)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE buurt_organisation")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # as on a city's table
+        with CaptureQueriesContext(connection) as captured:
+            run(f"{HOME_QUERY}&radius=2400&category=other&kind=organisations")
+        walk = next(q["sql"] for q in captured if "<->" in q["sql"])
+        cursor.execute("EXPLAIN " + walk)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "buurt_organisation_kind" in plan
+    assert "buurt_organisation_point" not in plan  # the GiST index of the radius: not read

@@ -5,15 +5,16 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.db import connection
 from django.urls import reverse
+from django.utils import formats, translation
 
 import spatial
 from buurt.models import Organisation
 from maps import rendering
-from maps.search import service
 from tests.buurt.gazetteer_data import load_gazetteer
 from tests.factories import NeighbourhoodFactory, OrganisationFactory, box
-from tests.maps.search_places import HOME, HOME_ADDRESS, crowd, neighbourhood_of_places, offset
+from tests.maps.search_places import HOME, HOME_ADDRESS, grid, neighbourhood_of_places, offset
 
 pytestmark = pytest.mark.django_db
 
@@ -178,15 +179,24 @@ def test_the_handout_shows_phone_and_cost(client, places):
 
 
 def test_more_than_the_cap_is_said_honestly(client, places, django_assert_max_num_queries):
-    crowd(service.MAX_COUNTED + 5)
+    grid(40, spacing_m=20)  # about 1,250 within 400 m
     with django_assert_max_num_queries(20):
         response = client.get(SEARCH, {"address": HOME_ADDRESS, "radius": 400})
     page = text(response)
-    assert f"1,000+ places within 5 minutes' walk (400 m) of {HOME_ADDRESS}" in page
-    assert (
-        "We stopped counting here: more places may match further away, and only those counted "
-        "are listed." in page
-    )
+    count = response.context["page"].count
+    if connection.features.supports_geography:
+        # PostGIS estimates from the nearest places.
+        assert f"About {count:,} places within 5 minutes' walk (400 m) of {HOME_ADDRESS}" in page
+        assert (
+            "An estimate from the nearest places, not a count. The 1,000 nearest are listed."
+            in page
+        )
+    else:
+        assert f"1,000+ places within 5 minutes' walk (400 m) of {HOME_ADDRESS}" in page
+        assert (
+            "We stopped counting here: more places may match further away, and only those "
+            "counted are listed." in page
+        )
     assert "Page 1 of 40" in page
     assert response.context["page"].markers is None  # the map loads them by box
     last = client.get(SEARCH, {"address": HOME_ADDRESS, "radius": 400, "page": 40})
@@ -195,10 +205,37 @@ def test_more_than_the_cap_is_said_honestly(client, places, django_assert_max_nu
     assert '<ol class="results" start="976">' in last.content.decode()
 
 
-def test_the_handout_says_at_least(client, places):
-    crowd(service.MAX_COUNTED + 5)
-    page = text(client.get(PRINT, {"address": HOME_ADDRESS, "radius": 400}))
-    assert "The 30 nearest of 1,000+ places. Scan the QR code for more of them." in page
+@pytest.mark.parametrize(
+    ("language", "heading", "notice"),
+    [
+        ("nl", "Ongeveer {count} plekken binnen", "Een schatting op basis van"),
+        ("fr", "Environ {count} lieux à moins de", "Une estimation d'après"),
+        ("en", "About {count} places within", "An estimate from the nearest places"),
+    ],
+)
+def test_an_estimate_is_said_in_every_language(client, places, language, heading, notice):
+    if not connection.features.supports_geography:
+        pytest.skip("SpatiaLite counts every place of the radius: no estimate")
+    grid(40, spacing_m=20)
+    response = client.get(
+        SEARCH, {"lat": HOME.y, "lon": HOME.x, "radius": 400}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    with translation.override(language):
+        shown = formats.number_format(response.context["page"].count, force_grouping=True)
+    page = text(response)
+    assert heading.format(count=" ".join(shown.split())) in page  # a no-break space in fr
+    assert notice in page
+
+
+def test_the_handout_says_at_least_or_about(client, places):
+    grid(40, spacing_m=20)
+    response = client.get(PRINT, {"address": HOME_ADDRESS, "radius": 400})
+    page = text(response)
+    if connection.features.supports_geography:
+        count = response.context["page"].count
+        assert f"The 30 nearest of about {count:,} places. Scan the QR code" in page
+    else:
+        assert "The 30 nearest of 1,000+ places. Scan the QR code for more of them." in page
 
 
 @pytest.mark.parametrize(
