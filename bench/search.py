@@ -18,7 +18,14 @@ It measures, on the same seeded listings (`manage.py seed_demo --scale N`):
 3. the API under gunicorn with a bounded load from a second process on loopback
    (bench/load.py: a fixed number of requests, at most --concurrency in flight);
 4. the weight and server render time of the search page for ~5,000 matching listings, against
-   a naive folium page with one folium.Marker per listing.
+   a naive folium page with one folium.Marker per listing;
+5. the floor: the bare nearest-neighbour query (`ORDER BY point <-> ref LIMIT 26` in the
+   radius's box) through the same connection, round trip included, and the ratio of the API
+   to it ("API/floor"); "API/SQL" divides by all the SQL of a call instead (counts included);
+6. with --baseline-tree (a checkout of older code, e.g. a git worktree of main): the same
+   gunicorn load against the old and the new code in one run: the search mix, the bounding-box
+   map layer (/api/search/bbox/, 2,400 m) and an empty search with a rare filter (a kind no
+   synthetic listing has, 2,400 m).
 
 "count" is what the API answers: counting stops after the nearest 1,000 places of a kind
 (maps.search.service.MAX_COUNTED), so at a million listings most counts are "1,000+".
@@ -27,6 +34,7 @@ It measures, on the same seeded listings (`manage.py seed_demo --scale N`):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -164,6 +172,34 @@ def search_paths(count: int, *, radius: int | None, seed_value: int = 42) -> lis
 # --- 1 and 2: in process ---------------------------------------------------------------------
 
 
+def floor_ms(paths: list[str]) -> list[float]:
+    """Round trip (ms) of the bare nearest-neighbour query at each path's point and radius:
+    the 26 nearest organisations in the radius's box through the GiST index, nothing else."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from django.db import connection
+
+    import spatial
+    from spatial.nearest import _box_polygon
+
+    times = []
+    with connection.cursor() as cursor:
+        for path in paths:
+            query = parse_qs(urlsplit(path).query)
+            point = spatial.make_point(lat=float(query["lat"][0]), lon=float(query["lon"][0]))
+            box = _box_polygon(spatial.bbox_around(point, float(query["radius"][0])))
+            ref = f"SRID=4326;POINT({point.x!r} {point.y!r})"
+            started = time.perf_counter()
+            cursor.execute(
+                "SELECT id, point <-> ST_GeogFromText(%s) AS d FROM buurt_organisation "
+                "WHERE point && ST_GeogFromText(%s) ORDER BY d LIMIT 26",
+                [ref, box],
+            )
+            cursor.fetchall()
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
 def bare_sql_ms(queries: list[dict]) -> list[float]:
     """Execution time (ms) of each SELECT an API call ran, run again on its own."""
     from django.db import connection
@@ -213,8 +249,13 @@ def measure_in_process(requests: int, explain: int) -> dict:
                 bare_main.append(max(sql))
                 ratios.append(elapsed / sum(sql))
             reset_queries()
+        floor = floor_ms(paths[10:]) if connection.vendor == "postgresql" else []
         results[radius] = {
             "api_ms": summary(api),
+            "floor_ms": summary(floor),
+            "api_to_floor": round(percentile(api, 50) / percentile(floor, 50), 1)
+            if floor
+            else None,
             "sql_total_ms": summary(bare_total),
             "sql_slowest_ms": summary(bare_main),
             "api_to_sql": summary(ratios),
@@ -225,7 +266,8 @@ def measure_in_process(requests: int, explain: int) -> dict:
             f"  radius {radius:>5} m: API p50 {row['api_ms']['p50']:7.2f} ms, "
             f"p95 {row['api_ms']['p95']:7.2f} ms | SQL p50 {row['sql_total_ms']['p50']:7.2f} "
             f"p95 {row['sql_total_ms']['p95']:7.2f} ms | API/SQL p50 "
-            f"{row['api_to_sql']['p50']:.2f} | count p50 {row['results_p50']:.0f}",
+            f"{row['api_to_sql']['p50']:.2f} | floor p50 {row['floor_ms']['p50']:.2f} ms, "
+            f"API/floor {row['api_to_floor']} | count p50 {row['results_p50']:.0f}",
             flush=True,
         )
     return results
@@ -257,7 +299,59 @@ def wait_until_up(port: int, process, *, timeout: float = 30) -> None:
     raise RuntimeError("gunicorn did not answer in time")
 
 
-def measure_gunicorn(url: str, *, requests: int, concurrency: int, workers: int) -> dict:
+def bbox_paths(count: int, *, seed_value: int = 11) -> list[str]:
+    """Map-layer paths: the box of a 2,400 m search around points spread like the listings."""
+    import spatial
+
+    paths = []
+    for path in search_paths(count, radius=2400, seed_value=seed_value):
+        query = path.split("?", 1)[1]
+        pairs = dict(pair.split("=", 1) for pair in query.split("&"))
+        point = spatial.make_point(lat=float(pairs["lat"]), lon=float(pairs["lon"]))
+        box = spatial.bbox_around(point, 2400)
+        paths.append(
+            f"/api/search/bbox/?bbox={box.west:.5f},{box.south:.5f},{box.east:.5f},"
+            f"{box.north:.5f}&lat={pairs['lat']}&lon={pairs['lon']}&radius=2400"
+        )
+    return paths
+
+
+def rare_paths(count: int, *, seed_value: int = 13) -> list[str]:
+    """Searches at 2,400 m for a kind no synthetic listing has ("other"): empty nearly
+    everywhere, the case that used to read the whole radius."""
+    paths = search_paths(count, radius=2400, seed_value=seed_value)
+    return [path.split("&radius=")[0] + "&radius=2400&category=other" for path in paths]
+
+
+@contextlib.contextmanager
+def kind_index(*, present: bool):
+    """With buurt_organisation_kind dropped (present=False) for the block, then made again."""
+    from django.db import connection
+
+    if present or connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX IF EXISTS buurt_organisation_kind")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE INDEX IF NOT EXISTS buurt_organisation_kind ON buurt_organisation (kind)"
+            )
+            cursor.execute("ANALYZE buurt_organisation")
+
+
+def measure_gunicorn(
+    url: str,
+    *,
+    requests: int,
+    concurrency: int,
+    workers: int,
+    root: Path = ROOT,
+    extra: dict[str, list[str]] | None = None,
+) -> dict:
     port = free_port()
     env = {
         **os.environ,
@@ -280,52 +374,56 @@ def measure_gunicorn(url: str, *, requests: int, concurrency: int, workers: int)
             "--workers",
             str(workers),
             "--chdir",
-            str(ROOT),
+            str(root),
         ],
-        env=env,
+        env={**env, "PYTHONPATH": str(root)},
+        cwd=root,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    try:
-        wait_until_up(port, server)
-        paths = search_paths(requests, radius=None, seed_value=7)
-        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
-            handle.write("\n".join(paths[: max(20, requests // 10)]))  # warm-up
-            warm = handle.name
+    load = [sys.executable, str(ROOT / "bench" / "load.py"), "--port", str(port)]
+
+    def run_load(paths: list[str]) -> dict:
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
             handle.write("\n".join(paths))
-            measured = handle.name
-        load = [sys.executable, str(ROOT / "bench" / "load.py"), "--port", str(port)]
-        subprocess.run(
-            [*load, "--concurrency", str(concurrency), warm], check=True, capture_output=True
-        )
-        output = subprocess.run(
-            [*load, "--concurrency", str(concurrency), measured],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        os.unlink(warm)
-        os.unlink(measured)
+            name = handle.name
+        try:
+            output = subprocess.run(
+                [*load, "--concurrency", str(concurrency), name],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        finally:
+            os.unlink(name)
+        return json.loads(output)
+
+    sets = {"search": search_paths(requests, radius=None, seed_value=7), **(extra or {})}
+    results = {}
+    try:
+        wait_until_up(port, server)
+        for name, paths in sets.items():
+            run_load(paths[: max(20, len(paths) // 10)])  # warm-up
+            found = run_load(paths)
+            latencies = found["latencies_ms"]
+            results[name] = {
+                "workers": workers,
+                "concurrency": concurrency,
+                "latency_ms": summary(latencies),
+                "requests_per_s": round(len(latencies) / found["wall_s"], 1),
+                "statuses": found["statuses"],
+            }
+            row = results[name]
+            print(
+                f"  gunicorn ({root.name}) {name}: {workers} workers, {concurrency} in flight: "
+                f"p50 {row['latency_ms']['p50']:.2f} ms, p95 {row['latency_ms']['p95']:.2f} ms, "
+                f"{row['requests_per_s']} req/s, statuses {found['statuses']}",
+                flush=True,
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)
-    found = json.loads(output)
-    latencies = found["latencies_ms"]
-    result = {
-        "workers": workers,
-        "concurrency": concurrency,
-        "latency_ms": summary(latencies),
-        "requests_per_s": round(len(latencies) / found["wall_s"], 1),
-        "statuses": found["statuses"],
-    }
-    print(
-        f"  gunicorn {workers} workers, {concurrency} in flight: p50 "
-        f"{result['latency_ms']['p50']:.2f} ms, p95 {result['latency_ms']['p95']:.2f} ms, "
-        f"{result['requests_per_s']} req/s, statuses {found['statuses']}",
-        flush=True,
-    )
-    return result
+    return results
 
 
 # --- 4: page weight against a naive folium page ---------------------------------------------
@@ -427,6 +525,32 @@ def measure_page(listings: int) -> dict:
 # --- report ----------------------------------------------------------------------------------
 
 
+def print_side_by_side(run: dict) -> None:
+    """The figures of issue 18 in one table: old and new code, same run, same database."""
+    trees = run["gunicorn_trees"]
+    print(f"\nside by side, {run['listings']:,} listings, load average {run['load_average']}:")
+    print(f"  {'':32} " + " ".join(f"{label:>22}" for label in trees))
+    for name, label in [
+        ("search", "search API mix p50 / p95, req/s"),
+        ("bbox", "bbox 2,400 m p50 / p95, req/s"),
+        ("rare", "rare empty 2,400 m p50 / p95, req/s"),
+    ]:
+        cells = []
+        for tree in trees.values():
+            row = tree[name]
+            cells.append(
+                f"{row['latency_ms']['p50']:.1f} / {row['latency_ms']['p95']:.1f} ms, "
+                f"{row['requests_per_s']:.0f}"
+            )
+        print(f"  {label:32} " + " ".join(f"{cell:>22}" for cell in cells))
+    for radius, row in run["in_process"].items():
+        print(
+            f"  in process (new) {radius} m: API p50 {row['api_ms']['p50']} ms, floor p50 "
+            f"{row['floor_ms']['p50']} ms, API/floor {row['api_to_floor']}, API/SQL "
+            f"{row['api_to_sql']['p50']}"
+        )
+
+
 def markdown(results: list[dict]) -> str:
     lines = [
         "# Search benchmark",
@@ -444,6 +568,7 @@ def markdown(results: list[dict]) -> str:
     for run in results:
         row = run["in_process"].get("800") or run["in_process"].get(800)
         gun = run.get("gunicorn") or {}
+        gun = gun.get("search", gun)  # runs before issue 18 stored the search set alone
         page = run.get("page") or {}
         lines.append(
             f"| {run['backend']} | {run['listings']:,} | {row['api_ms']['p50']} ms | "
@@ -488,6 +613,13 @@ def main(argv=None) -> dict:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--page-listings", type=int, default=5_000)
     parser.add_argument("--no-gunicorn", action="store_true")
+    parser.add_argument(
+        "--baseline-tree",
+        type=Path,
+        help="a checkout of the code to compare with (e.g. a git worktree of main): the "
+        "gunicorn loads run against it too, in the same run",
+    )
+    parser.add_argument("--layer-requests", type=int, default=300, help="bbox and rare, each")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
@@ -508,9 +640,29 @@ def main(argv=None) -> dict:
         "in_process": measure_in_process(args.requests, args.explain),
     }
     if not args.no_gunicorn:
-        run["gunicorn"] = measure_gunicorn(
-            url, requests=args.load_requests, concurrency=args.concurrency, workers=args.workers
-        )
+        extra = {
+            "bbox": bbox_paths(args.layer_requests),
+            "rare": rare_paths(args.layer_requests),
+        }
+        trees = {"new": ROOT}
+        if args.baseline_tree:
+            trees = {"old": args.baseline_tree.resolve(), **trees}
+        run["gunicorn_trees"] = {}
+        for label, tree in trees.items():
+            # The old code ran without the index on organisations' kind (buurt 0016): it is
+            # dropped for its run and made again for the new code's.
+            with kind_index(present=label != "old"):
+                run["gunicorn_trees"][label] = measure_gunicorn(
+                    url,
+                    requests=args.load_requests,
+                    concurrency=args.concurrency,
+                    workers=args.workers,
+                    root=tree,
+                    extra=extra,
+                )
+        run["gunicorn"] = run["gunicorn_trees"]["new"]
+        run["load_average"] = os.getloadavg()
+        print_side_by_side(run)
     if args.page_listings:
         run["page"] = measure_page(args.page_listings)
 

@@ -246,12 +246,15 @@ class PageLinkField(serializers.URLField):
         super().__init__(source="*", read_only=True, allow_null=True, **kwargs)
 
     def to_representation(self, page: service.SearchPage) -> str | None:
-        number = page.params.page + self.step
-        if number > page.pages if self.step > 0 else number < 1:
-            return None
-        request = self.context["request"]
-        query = urlencode(page.params.query_items(page=number))
-        return request.build_absolute_uri(f"{request.path}?{query}")
+        return _page_link(page, self.step, self.context["request"])
+
+
+def _page_link(page: service.SearchPage, step: int, request) -> str | None:
+    number = page.params.page + step
+    if number > page.pages if step > 0 else number < 1:
+        return None
+    query = urlencode(page.params.query_items(page=number))
+    return request.build_absolute_uri(f"{request.path}?{query}")
 
 
 class SearchCollectionSerializer(serializers.Serializer):
@@ -282,6 +285,33 @@ class SearchCollectionSerializer(serializers.Serializer):
     previous = PageLinkField(step=-1)
     radius_m = serializers.IntegerField(source="params.radius_m")
     location = LocationSerializer()
+
+    def to_representation(self, page: service.SearchPage) -> dict:
+        # As SearchFeatureSerializer: the same dictionary as the fields above, written
+        # directly (binding this serializer's fields deep-copies every one of them per call).
+        request = self.context["request"]
+        features = SearchFeatureSerializer(context=self.context)
+        location = page.location
+        return {
+            "type": "FeatureCollection",
+            "features": [features.to_representation(result) for result in page.results],
+            "count": int(page.count),
+            "count_is_lower_bound": bool(page.count_is_lower_bound),
+            "count_is_estimate": bool(page.count_is_estimate),
+            "page": int(page.params.page),
+            "pages": int(page.pages),
+            "next": _page_link(page, 1, request),
+            "previous": _page_link(page, -1, request),
+            "radius_m": int(page.params.radius_m),
+            "location": {
+                "label": str(location.label),
+                "precision": str(location.precision),
+                "coordinates": [
+                    round(location.point.x, COORDINATE_DECIMALS),
+                    round(location.point.y, COORDINATE_DECIMALS),
+                ],
+            },
+        }
 
 
 class BBoxCollectionSerializer(serializers.Serializer):

@@ -213,12 +213,17 @@ def test_a_count_past_the_sample_is_an_estimate(client, django_assert_max_num_qu
 
 
 def test_the_fast_features_are_what_the_schema_says(client, places):
-    """SearchFeatureSerializer and MapFeatureSerializer write their answers directly; DRF's
-    generic path over the same fields (what the schema documents) gives the same."""
+    """The search's serializers write their answers directly; DRF's generic path over the
+    same fields (what the schema documents) gives the same."""
     from rest_framework import serializers as drf
+    from rest_framework.request import Request
     from rest_framework.test import APIRequestFactory
 
-    from maps.api.serializers import MapFeatureSerializer, SearchFeatureSerializer
+    from maps.api.serializers import (
+        MapFeatureSerializer,
+        SearchCollectionSerializer,
+        SearchFeatureSerializer,
+    )
 
     ActivityFactory(organisation=places["buurthuis"], point=places["buurthuis"].point)
     HelpOfferFactory(private_point=offset(HOME, north_m=400))
@@ -226,7 +231,10 @@ def test_the_fast_features_are_what_the_schema_says(client, places):
     page = service.search(params, location=service.search_location(params))
     kinds = {result.kind for result in page.results}
     assert {"organisations", "activities", "help_offers"} <= kinds
-    request = APIRequestFactory().get(SEARCH)
+    request = Request(APIRequestFactory().get(SEARCH))
+    collection = SearchCollectionSerializer(page, context={"request": request})
+    generic = drf.Serializer.to_representation(collection, page)
+    assert collection.data == json.loads(json.dumps(generic))
     for result in page.results:
         for serializer_class in (SearchFeatureSerializer, MapFeatureSerializer):
             serializer = serializer_class(result, context={"request": request})
