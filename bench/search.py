@@ -343,15 +343,8 @@ def kind_index(*, present: bool):
             cursor.execute("ANALYZE buurt_organisation")
 
 
-def measure_gunicorn(
-    url: str,
-    *,
-    requests: int,
-    concurrency: int,
-    workers: int,
-    root: Path = ROOT,
-    extra: dict[str, list[str]] | None = None,
-) -> dict:
+def start_gunicorn(url: str, *, root: Path, workers: int) -> tuple[subprocess.Popen, int]:
+    """gunicorn serving the code in `root` on a free port, once it answers."""
     port = free_port()
     env = {
         **os.environ,
@@ -364,6 +357,7 @@ def measure_gunicorn(
         # Production keeps database connections open between requests (CONN_MAX_AGE).
         "CONN_MAX_AGE": "60",
         "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(root),
     }
     server = subprocess.Popen(
         [
@@ -376,53 +370,96 @@ def measure_gunicorn(
             "--chdir",
             str(root),
         ],
-        env={**env, "PYTHONPATH": str(root)},
+        env=env,
         cwd=root,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    load = [sys.executable, str(ROOT / "bench" / "load.py"), "--port", str(port)]
+    wait_until_up(port, server)
+    return server, port
 
-    def run_load(paths: list[str]) -> dict:
-        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
-            handle.write("\n".join(paths))
-            name = handle.name
-        try:
-            output = subprocess.run(
-                [*load, "--concurrency", str(concurrency), name],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-        finally:
-            os.unlink(name)
-        return json.loads(output)
 
-    sets = {"search": search_paths(requests, radius=None, seed_value=7), **(extra or {})}
-    results = {}
+def run_load(port: int, paths: list[str], *, concurrency: int) -> dict:
+    """bench/load.py's answer for the paths against the server on `port`."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+        handle.write("\n".join(paths))
+        name = handle.name
     try:
-        wait_until_up(port, server)
+        output = subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "bench" / "load.py"),
+                "--port",
+                str(port),
+                "--concurrency",
+                str(concurrency),
+                name,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    finally:
+        os.unlink(name)
+    return json.loads(output)
+
+
+def measure_gunicorn(
+    url: str,
+    *,
+    trees: dict[str, Path],
+    sets: dict[str, list[str]],
+    concurrency: int,
+    workers: int,
+    chunks: int = 5,
+) -> dict:
+    """Each set of paths against gunicorn serving each tree (2 workers each, both started
+    at once), in `chunks` slices taken in turn, old then new: on a shared machine whose load
+    changes by the minute, both see the same load. The old code's slices of the rare set run
+    without the index on organisations' kind (buurt 0016), which it did not have."""
+    servers = {
+        label: start_gunicorn(url, root=tree, workers=workers) for label, tree in trees.items()
+    }
+    found: dict[str, dict[str, dict]] = {label: {} for label in trees}
+    try:
         for name, paths in sets.items():
-            run_load(paths[: max(20, len(paths) // 10)])  # warm-up
-            found = run_load(paths)
-            latencies = found["latencies_ms"]
-            results[name] = {
+            for _server, port in servers.values():
+                run_load(port, paths[: max(20, len(paths) // 10)], concurrency=concurrency)
+            size = -(-len(paths) // chunks)
+            for start in range(0, len(paths), size):
+                for label, (_server, port) in servers.items():
+                    with kind_index(present=not (label == "old" and name == "rare")):
+                        part = run_load(port, paths[start : start + size], concurrency=concurrency)
+                    row = found[label].setdefault(
+                        name, {"latencies_ms": [], "wall_s": 0.0, "statuses": {}}
+                    )
+                    row["latencies_ms"] += part["latencies_ms"]
+                    row["wall_s"] += part["wall_s"]
+                    for status, n in part["statuses"].items():
+                        row["statuses"][status] = row["statuses"].get(status, 0) + n
+    finally:
+        for server, _port in servers.values():
+            server.terminate()
+            server.wait(timeout=30)
+    results: dict[str, dict] = {}
+    for label, by_set in found.items():
+        results[label] = {}
+        for name, row in by_set.items():
+            results[label][name] = {
                 "workers": workers,
                 "concurrency": concurrency,
-                "latency_ms": summary(latencies),
-                "requests_per_s": round(len(latencies) / found["wall_s"], 1),
-                "statuses": found["statuses"],
+                "latency_ms": summary(row["latencies_ms"]),
+                "requests_per_s": round(len(row["latencies_ms"]) / row["wall_s"], 1),
+                "statuses": row["statuses"],
             }
-            row = results[name]
+            result = results[label][name]
             print(
-                f"  gunicorn ({root.name}) {name}: {workers} workers, {concurrency} in flight: "
-                f"p50 {row['latency_ms']['p50']:.2f} ms, p95 {row['latency_ms']['p95']:.2f} ms, "
-                f"{row['requests_per_s']} req/s, statuses {found['statuses']}",
+                f"  gunicorn ({label}) {name}: {workers} workers, {concurrency} in flight: "
+                f"p50 {result['latency_ms']['p50']:.2f} ms, p95 "
+                f"{result['latency_ms']['p95']:.2f} ms, {result['requests_per_s']} req/s, "
+                f"statuses {result['statuses']}",
                 flush=True,
             )
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     return results
 
 
@@ -647,19 +684,10 @@ def main(argv=None) -> dict:
         trees = {"new": ROOT}
         if args.baseline_tree:
             trees = {"old": args.baseline_tree.resolve(), **trees}
-        run["gunicorn_trees"] = {}
-        for label, tree in trees.items():
-            # The old code ran without the index on organisations' kind (buurt 0016): it is
-            # dropped for its run and made again for the new code's.
-            with kind_index(present=label != "old"):
-                run["gunicorn_trees"][label] = measure_gunicorn(
-                    url,
-                    requests=args.load_requests,
-                    concurrency=args.concurrency,
-                    workers=args.workers,
-                    root=tree,
-                    extra=extra,
-                )
+        sets = {"search": search_paths(args.load_requests, radius=None, seed_value=7), **extra}
+        run["gunicorn_trees"] = measure_gunicorn(
+            url, trees=trees, sets=sets, concurrency=args.concurrency, workers=args.workers
+        )
         run["gunicorn"] = run["gunicorn_trees"]["new"]
         run["load_average"] = os.getloadavg()
         print_side_by_side(run)
