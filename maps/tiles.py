@@ -22,6 +22,7 @@ import time
 import uuid
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
@@ -121,10 +122,20 @@ def _listing_models() -> set:
     return {source.model for source in sources()}
 
 
+def _account_state_changed(instance, update_fields) -> bool:
+    """An account saved with its `is_active` (help offers show only while their helper's account
+    is active: a blocked or leaving helper leaves the tiles now, not within the hour)."""
+    return isinstance(instance, get_user_model()) and (
+        update_fields is None or "is_active" in update_fields
+    )
+
+
 def listing_changed(sender, instance=None, action: str = "", **kwargs) -> None:
     """post_save, post_delete and m2m_changed receiver: a listing changed, tiles too."""
     if action and not action.startswith("post_"):
         return
-    if type(instance) in _listing_models():
+    if type(instance) in _listing_models() or _account_state_changed(
+        instance, kwargs.get("update_fields")
+    ):
         # After the commit: until then a tile (read elsewhere) would not see the change.
         transaction.on_commit(data_version_bump, using=kwargs.get("using") or DEFAULT_DB_ALIAS)

@@ -233,6 +233,24 @@ def test_if_none_match_gives_304_and_a_save_changes_the_etag(
     assert get_tile(client, KORENMARKT, 15)["ETag"] != changed["ETag"]
 
 
+def test_a_helper_whose_account_is_blocked_leaves_the_tiles_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    offer = HelpOfferFactory()
+    first = get_tile(client, offer.public_point, 17)
+    assert features(first)
+    helper = offer.helper
+    with django_capture_on_commit_callbacks(execute=True):
+        helper.save(update_fields=["last_login"])  # a log-in: the tiles stay as they are
+    assert get_tile(client, offer.public_point, 17)["ETag"] == first["ETag"]
+    with django_capture_on_commit_callbacks(execute=True):
+        helper.is_active = False
+        helper.save()
+    blocked = get_tile(client, offer.public_point, 17, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert blocked.status_code == 204
+    assert blocked["ETag"] != first["ETag"]
+
+
 def test_tiles_read_the_primary_until_the_replicas_have_the_change(settings, monkeypatch):
     """A replica may lag behind the change a new ETag names: for REPLICA_PIN_SECONDS after it
     tiles read the primary, then a replica again."""
