@@ -343,10 +343,10 @@ def kind_index(*, present: bool):
             cursor.execute("ANALYZE buurt_organisation")
 
 
-def start_gunicorn(url: str, *, root: Path, workers: int) -> tuple[subprocess.Popen, int]:
-    """gunicorn serving the code in `root` on a free port, once it answers."""
-    port = free_port()
-    env = {
+def gunicorn_env(url: str, *, root: Path = ROOT) -> dict:
+    """The environment of gunicorn in a benchmark: production's settings on `url`. DEBUG is
+    off: with it, Django keeps the SQL of a request's every query (connection.queries)."""
+    return {
         **os.environ,
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -359,18 +359,28 @@ def start_gunicorn(url: str, *, root: Path, workers: int) -> tuple[subprocess.Po
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(root),
     }
+
+
+def gunicorn_command(port: int, workers: int, *options: str, root: Path = ROOT) -> list[str]:
+    return [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "config.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--chdir",
+        str(root),
+        *options,
+    ]
+
+
+def start_gunicorn(url: str, *, root: Path, workers: int) -> tuple[subprocess.Popen, int]:
+    """gunicorn serving the code in `root` on a free port, once it answers."""
+    port = free_port()
     server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--chdir",
-            str(root),
-        ],
-        env=env,
+        gunicorn_command(port, workers, root=root),
+        env=gunicorn_env(url, root=root),
         cwd=root,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
