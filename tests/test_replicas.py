@@ -150,3 +150,22 @@ def test_without_replicas_nothing_changes(client, settings):
     assert PIN_COOKIE not in response.cookies
     assert router.db_for_read(Organisation) == "default"  # the router said nothing
     assert router.db_for_write(Organisation) == "default"
+
+
+def test_a_task_reads_the_primary_also_when_it_runs_inside_a_get_request(settings):
+    """config.celery pins every task to the primary (task_prerun): a task run eagerly inside
+    a request that reads a replica still reads what was just written. No connection is made:
+    the router's answer is the queryset's alias."""
+    from celery import shared_task
+
+    from buurt.models import Organisation
+    from core.replicas import replica_reads
+
+    @shared_task(name="tests.test_replicas.where_reads")
+    def where_reads():
+        return Organisation.objects.all().db
+
+    settings.DATABASE_REPLICAS = ["replica_1"]
+    with replica_reads():  # what ReplicaPinMiddleware opens for a GET request
+        assert Organisation.objects.all().db == "replica_1"
+        assert where_reads.apply().get() == "default"
