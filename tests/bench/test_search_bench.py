@@ -34,7 +34,10 @@ def test_the_search_benchmark_runs(bench_database, tmp_path):
     assert run["listings"] >= 300
     assert set(run["in_process"]) == {"400", "800", "1200", "2400"}
     assert run["in_process"]["800"]["api_ms"]["n"] == 5
-    assert run["gunicorn"]["statuses"] == {"200": 20}
+    # gunicorn served the search, the map layer (bbox) and the rare-filter sets, all answered.
+    assert run["gunicorn"]["search"]["statuses"] == {"200": 20}
+    assert set(run["gunicorn"]) == {"search", "bbox", "rare"}
+    assert all(set(row["statuses"]) == {"200"} for row in run["gunicorn"].values())
     # With a few hundred listings everything fits in the page: only that it was measured.
     assert run["page"]["ours_bytes"] > 0
     assert run["page"]["naive_bytes"] > 0
