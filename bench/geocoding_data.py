@@ -21,7 +21,11 @@ import csv
 import json
 import math
 import random
+import sys
+import time
 import unicodedata
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -372,15 +376,17 @@ def street_name(rng: random.Random, brussels: bool) -> tuple[str, str]:
     return f"{prefix}{suffix}", ""
 
 
-def generate(size: int, seed: int = 7) -> list[Address]:
+def iter_addresses(size: int, seed: int = 7) -> Iterator[Address]:
+    """The gazetteer, one address at a time (ids 1..size in order): nothing kept but the
+    street names already used per postcode, so that 10 million addresses stream."""
     rng = random.Random(seed)
     postcodes = read_postcodes()
     # Gent and Brussels (the demo's cities) get more streets than the rest.
     weights = [4 if p.postcode.startswith(("9", "1")) else 1 for p in postcodes]
-    addresses: list[Address] = []
+    made_so_far = 0
     used: dict[str, set[str]] = {p.postcode: set() for p in postcodes}
     next_id = 1
-    while len(addresses) < size:
+    while made_so_far < size:
         pc = rng.choices(postcodes, weights=weights)[0]
         for _ in range(20):
             dutch, french = street_name(rng, pc.brussels)
@@ -389,7 +395,7 @@ def generate(size: int, seed: int = 7) -> list[Address]:
         else:
             continue
         used[pc.postcode].update({dutch, french} - {""})
-        count = min(size - len(addresses), max(4, int(rng.lognormvariate(3.4, 0.8))))
+        count = min(size - made_so_far, max(4, int(rng.lognormvariate(3.4, 0.8))))
         # A straight street starting within ~3 km of the postcode centre.
         lat0 = pc.lat + rng.uniform(-0.025, 0.025)
         lon0 = pc.lon + rng.uniform(-0.04, 0.04)
@@ -415,54 +421,152 @@ def generate(size: int, seed: int = 7) -> list[Address]:
             for box in boxes:
                 if made >= count:
                     break
-                addresses.append(
-                    Address(next_id, dutch, french, house, box, pc, round(lat, 7), round(lon, 7))
-                )
+                yield Address(next_id, dutch, french, house, box, pc, round(lat, 7), round(lon, 7))
                 next_id += 1
                 made += 1
+                made_so_far += 1
             number += 1 if rng.random() < 0.8 else 2
-    return addresses
 
 
-def write_best(addresses: list[Address], path: Path, *, lambert_share: float = 0.0) -> None:
+def generate(size: int, seed: int = 7) -> list[Address]:
+    """The gazetteer as a list: for small sizes (tests); main() streams."""
+    return list(iter_addresses(size, seed))
+
+
+class AddressTable(Sequence):
+    """Addresses kept as columns (about 30 bytes each instead of ~350 as objects), so that
+    queries can be drawn from 10 million of them; rows come back as Address (id = index + 1).
+    `with_box` and `bilingual` are the rows the box and other-language queries draw from."""
+
+    def __init__(self, addresses: Iterable[Address] = ()):
+        self._streets: list[tuple[str, str, Postcode]] = []
+        self._street = array("I")
+        self._number = array("I")
+        self._letter = array("B")
+        self._box = array("B")
+        self._lat = array("d")
+        self._lon = array("d")
+        self._with_box = array("I")
+        self._bilingual = array("I")
+        for address in addresses:
+            self.append(address)
+
+    def append(self, a: Address) -> None:
+        index = len(self._lat)
+        if a.id != index + 1:
+            raise ValueError("ids must run 1, 2, 3, ... in order")
+        last = self._streets[-1] if self._streets else None
+        if last is None or (last[0], last[1], last[2].postcode) != (
+            a.street_nl,
+            a.street_fr,
+            a.postcode.postcode,
+        ):
+            self._streets.append((a.street_nl, a.street_fr, a.postcode))
+        self._street.append(len(self._streets) - 1)
+        digits = a.number.rstrip("AB")
+        self._number.append(int(digits))
+        self._letter.append(ord(a.number[len(digits) :] or "\0"))
+        self._box.append(int(a.box or 0))
+        self._lat.append(a.lat)
+        self._lon.append(a.lon)
+        if a.box:
+            self._with_box.append(index)
+        if a.street_fr:
+            self._bilingual.append(index)
+
+    def __len__(self) -> int:
+        return len(self._lat)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        dutch, french, pc = self._streets[self._street[index]]
+        letter = self._letter[index]
+        box = self._box[index]
+        return Address(
+            index + 1,
+            dutch,
+            french,
+            f"{self._number[index]}{chr(letter) if letter else ''}",
+            str(box) if box else "",
+            pc,
+            self._lat[index],
+            self._lon[index],
+        )
+
+    @property
+    def with_box(self) -> Sequence[Address]:
+        return _Rows(self, self._with_box)
+
+    @property
+    def bilingual(self) -> Sequence[Address]:
+        return _Rows(self, self._bilingual)
+
+
+class _Rows(Sequence):
+    def __init__(self, table: AddressTable, indices: array):
+        self._table, self._indices = table, indices
+
+    def __len__(self) -> int:
+        return len(self._indices)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self._table[self._indices[i]]
+
+
+class BestWriter:
+    """Writes BeST CSV rows one address at a time; `lambert_share` of the rows only carry
+    Lambert 72 (reprojected by the import)."""
+
+    def __init__(self, handle, *, lambert_share: float = 0.0):
+        self._from_wgs84 = _lambert72_converter() if lambert_share else None
+        self._lambert_share = lambert_share
+        self._rng = random.Random(11)
+        self._writer = csv.writer(handle)
+        self._writer.writerow(BEST_COLUMNS)
+
+    def write(self, a: Address) -> None:
+        pc = a.postcode
+        x = y = lat = lon = ""
+        if self._from_wgs84 and self._rng.random() < self._lambert_share:
+            x, y = (f"{v:.3f}" for v in self._from_wgs84(a.lon, a.lat))
+        else:
+            lat, lon = a.lat, a.lon
+        brussels = pc.brussels
+        self._writer.writerow(
+            [
+                x,
+                y,
+                lat,
+                lon,
+                a.id,
+                a.box,
+                a.number,
+                "0",
+                "",
+                pc.municipality_fr,
+                pc.municipality_nl,
+                pc.postcode,
+                pc.municipality_fr if brussels else "",
+                pc.name,
+                "0",
+                "",
+                a.street_fr,
+                a.street_nl,
+                "BE-BRU" if brussels else "BE-VLG",
+                "current",
+            ]
+        )
+
+
+def write_best(addresses: Iterable[Address], path: Path, *, lambert_share: float = 0.0) -> None:
     """BeST CSV; `lambert_share` of rows only carry Lambert 72 (reprojected by the import)."""
-    from_wgs84 = _lambert72_converter() if lambert_share else None
-    rng = random.Random(11)
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(BEST_COLUMNS)
-        for a in addresses:
-            pc = a.postcode
-            x = y = lat = lon = ""
-            if from_wgs84 and rng.random() < lambert_share:
-                x, y = (f"{v:.3f}" for v in from_wgs84(a.lon, a.lat))
-            else:
-                lat, lon = a.lat, a.lon
-            brussels = pc.brussels
-            writer.writerow(
-                [
-                    x,
-                    y,
-                    lat,
-                    lon,
-                    a.id,
-                    a.box,
-                    a.number,
-                    "0",
-                    "",
-                    pc.municipality_fr,
-                    pc.municipality_nl,
-                    pc.postcode,
-                    pc.municipality_fr if brussels else "",
-                    pc.name,
-                    "0",
-                    "",
-                    a.street_fr,
-                    a.street_nl,
-                    "BE-BRU" if brussels else "BE-VLG",
-                    "current",
-                ]
-            )
+        writer = BestWriter(handle, lambert_share=lambert_share)
+        for address in addresses:
+            writer.write(address)
 
 
 def _lambert72_converter():
@@ -524,7 +628,7 @@ def place_name(pc: Postcode, *, french: bool) -> str:
     return pc.name
 
 
-def messy_queries(addresses: list[Address], count: int, seed: int = 3) -> list[dict]:
+def messy_queries(addresses: Sequence[Address], count: int, seed: int = 3) -> list[dict]:
     rng = random.Random(seed)
     kinds = [
         "exact",
@@ -541,8 +645,8 @@ def messy_queries(addresses: list[Address], count: int, seed: int = 3) -> list[d
     # Street names that exist twice under one place name cannot be told apart without the
     # postcode: leave those out of the queries that drop it.
     queries = []
-    with_box = [a for a in addresses if a.box]
-    bilingual = [a for a in addresses if a.street_fr]
+    table = addresses if isinstance(addresses, AddressTable) else AddressTable(addresses)
+    with_box, bilingual = table.with_box, table.bilingual
     for i in range(count):
         kind = kinds[i % len(kinds)]
         pool = (
@@ -586,7 +690,7 @@ def messy_queries(addresses: list[Address], count: int, seed: int = 3) -> list[d
     return queries
 
 
-def autocomplete_prefixes(addresses: list[Address], count: int, seed: int = 5) -> list[str]:
+def autocomplete_prefixes(addresses: Sequence[Address], count: int, seed: int = 5) -> list[str]:
     """What people have typed so far: part of a street name, sometimes a number after it."""
     rng = random.Random(seed)
     prefixes = []
@@ -601,19 +705,28 @@ def autocomplete_prefixes(addresses: list[Address], count: int, seed: int = 5) -
     return prefixes
 
 
-def write_addok(addresses: list[Address], path: Path) -> None:
-    """The same addresses as addok documents: one per street and language, numbers nested."""
-    streets: dict[tuple, dict] = {}
-    for a in addresses:
+class AddokWriter:
+    """The same addresses as addok documents: one per street and language, numbers nested.
+    A street's addresses come one after the other, so a street is written when the next
+    begins (call close() at the end)."""
+
+    def __init__(self, handle):
+        self._handle = handle
+        self._docs: dict[tuple, dict] = {}
+        self._written = 0
+
+    def write(self, a: Address) -> None:
         for name, lang in ((a.street_nl, "nl"), (a.street_fr, "fr")):
             if not name:
                 continue
             key = (a.postcode.postcode, name)
-            doc = streets.get(key)
+            doc = self._docs.get(key)
             if doc is None:
+                if lang == "nl":
+                    self._flush()
                 city = a.postcode.municipality_fr if lang == "fr" else a.postcode.municipality_nl
-                doc = streets[key] = {
-                    "id": f"{a.postcode.postcode}-{len(streets)}",
+                doc = self._docs[key] = {
+                    "id": f"{a.postcode.postcode}-{self._written + len(self._docs)}",
                     "type": "street",
                     "name": name,
                     "postcode": a.postcode.postcode,
@@ -626,9 +739,23 @@ def write_addok(addresses: list[Address], path: Path) -> None:
                 }
             # addok knows house numbers, not boxes: a box shares its building's point.
             doc["housenumbers"].setdefault(a.number, {"lat": a.lat, "lon": a.lon})
+
+    def _flush(self) -> None:
+        for doc in self._docs.values():
+            self._handle.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        self._written += len(self._docs)
+        self._docs = {}
+
+    def close(self) -> None:
+        self._flush()
+
+
+def write_addok(addresses: Iterable[Address], path: Path) -> None:
     with open(path, "w", encoding="utf-8") as handle:
-        for doc in streets.values():
-            handle.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        writer = AddokWriter(handle)
+        for address in addresses:
+            writer.write(address)
+        writer.close()
 
 
 def main(argv=None):
@@ -639,15 +766,33 @@ def main(argv=None):
     parser.add_argument("--lambert-share", type=float, default=0.1)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    addresses = generate(args.size)
     stem = f"gazetteer-{args.size}"
-    write_best(addresses, args.out / f"{stem}.csv", lambert_share=args.lambert_share)
-    write_addok(addresses, args.out / f"{stem}.addok.jsonl")
+    # One pass: the rows go to both files and to a compact table for drawing the queries.
+    table = AddressTable()
+    started = time.monotonic()
+    with (
+        open(args.out / f"{stem}.csv", "w", encoding="utf-8", newline="") as best_file,
+        open(args.out / f"{stem}.addok.jsonl", "w", encoding="utf-8") as addok_file,
+    ):
+        best = BestWriter(best_file, lambert_share=args.lambert_share)
+        addok = AddokWriter(addok_file)
+        for address in iter_addresses(args.size):
+            best.write(address)
+            addok.write(address)
+            table.append(address)
+            if address.id % 1_000_000 == 0:
+                print(
+                    f"generated {address.id:,} of {args.size:,} addresses "
+                    f"({time.monotonic() - started:.0f} s)",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        addok.close()
     (args.out / f"{stem}.queries.json").write_text(
         json.dumps(
             {
-                "queries": messy_queries(addresses, args.queries),
-                "autocomplete": autocomplete_prefixes(addresses, args.queries),
+                "queries": messy_queries(table, args.queries),
+                "autocomplete": autocomplete_prefixes(table, args.queries),
             },
             ensure_ascii=False,
             indent=0,
