@@ -30,6 +30,7 @@ from .normalise import box_key, house_key, number_part, place_keys, street_key
 __all__ = ["FORMATS", "ImportFileError", "ImportReport", "addresses_import"]
 
 BATCH_SIZE = 5000
+STAGE_EVERY_ROWS = 1_000_000
 MAX_REPORTED_BAD_LINES = 200
 # A postcode centre computed from fewer addresses than this does not replace a shipped one.
 MIN_ADDRESSES_FOR_CENTRE = 20
@@ -54,6 +55,13 @@ class ImportReport:
 
 
 # --- reading ------------------------------------------------------------------------------
+
+
+# House numbers and boxes repeat across millions of rows (1 to a few hundred, bus 1 to 4):
+# their keys are worked out once each. Pure functions, so the rows are the same.
+_number_part = functools.lru_cache(maxsize=100_000)(number_part)
+_house_key = functools.lru_cache(maxsize=100_000)(house_key)
+_box_key = functools.lru_cache(maxsize=10_000)(box_key)
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -143,10 +151,10 @@ class Writer:
                     row.source_id,
                     street_id,
                     row.house_number[:20],
-                    number_part(row.house_number),
-                    house_key(row.house_number)[:20],
+                    _number_part(row.house_number),
+                    _house_key(row.house_number)[:20],
                     row.box[:20],
-                    box_key(row.box)[:20],
+                    _box_key(row.box)[:20],
                     self.source,
                     row.status[:40],
                     lon,
@@ -179,12 +187,16 @@ class Writer:
         deleted = Address.objects.filter(source_id__in=source_ids).delete()[1]
         self.removed += deleted.get(Address._meta.label, 0)
 
-    def finish(self) -> tuple[int, int]:
+    def finish(self, stage: Callable[[str], None]) -> tuple[int, int]:
         """Merge staged rows, remove retired ones, refresh streets and postcodes.
 
         Returns (addresses removed, streets touched).
         """
+        stage(_("Writing the addresses and their indexes."))
         self.addresses.finish()
+        stage(
+            _("Counting the addresses of %(streets)d streets.") % {"streets": len(self.street_sums)}
+        )
         self._refresh_streets()
         self._refresh_postcodes()
         return self.removed, len(self.street_sums)
@@ -247,9 +259,11 @@ def addresses_import(
     fmt: str,
     dry_run: bool = False,
     progress: Callable[[int], None] = lambda n: None,
+    stage: Callable[[str], None] = lambda text: None,
 ) -> ImportReport:
     """Import an address file (see the module docstring). Raises ImportFileError before
-    writing anything when the file cannot be read as `fmt`."""
+    writing anything when the file cannot be read as `fmt`. `progress` hears the bytes read,
+    `stage` a line now and then (every million rows, then each step of the end)."""
     report = ImportReport(dry_run=dry_run)
     transformers: dict[int, spatial.LonLatTransformer] = {}
     rows = read_rows(path, fmt, progress=progress)
@@ -274,6 +288,8 @@ def addresses_import(
             retired: list[str] = []
             for item in batch:
                 report.rows += 1
+                if report.rows % STAGE_EVERY_ROWS == 0:
+                    stage(_("%(rows)d rows read.") % {"rows": report.rows})
                 if isinstance(item, tuple):
                     report.add_bad(*item)
                 elif not item.current:
@@ -288,7 +304,7 @@ def addresses_import(
             if writer:
                 writer.retire(retired)
         if writer:
-            report.removed, report.streets = writer.finish()
+            report.removed, report.streets = writer.finish(stage)
             report.postcodes = len(writer.postcodes)
     report.bad_lines.sort()
     return report

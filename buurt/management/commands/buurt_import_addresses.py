@@ -1,5 +1,6 @@
 import os
 import sys
+import time
 from pathlib import Path
 
 from django.core.management.base import CommandError
@@ -46,9 +47,24 @@ class Command(HelpfulCommand):
             disable=no_progress or None,
             desc=path.name,
         )
+        started = time.monotonic()
+
+        def stage(text: str) -> None:
+            # What the bar cannot show: the rows read when it is off, and the long end of a
+            # large import (merging, indexes, street counts).
+            if options["verbosity"] < 1:
+                return
+            line = f"{time.monotonic() - started:7.1f} s  {text}"
+            if bar.disable:
+                self.stderr.write(line)
+            else:
+                bar.write(line, file=sys.stderr)  # above the bar, which stays at the bottom
+
         try:
             with bar:
-                report = addresses_import(path, fmt=format, dry_run=dry_run, progress=bar.update)
+                report = addresses_import(
+                    path, fmt=format, dry_run=dry_run, progress=bar.update, stage=stage
+                )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
 
