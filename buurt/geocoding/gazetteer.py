@@ -137,10 +137,12 @@ def _prefix(key: str, scope: Q | None, limit: int) -> list[StreetMatch]:
     return sorted(matches.values(), key=lambda m: -m.quality)[:limit]
 
 
-def _typo_candidates(key: str, scope: Q | None, edits: int) -> list[Street]:
+def _typo_candidates(key: str, scope: Q | None, edits: int) -> list[tuple[int, str, str]]:
+    """(pk, key, key_alt) of the streets whose keys may lie within `edits` typos of `key`."""
     if scope is not None:
-        # A postcode or a town holds a few hundred streets: check every one of about the
-        # right length, which no similarity threshold can miss.
+        # A postcode or a town holds a few hundred streets (thousands in a dense synthetic
+        # country): check every one of about the right length, which no similarity threshold
+        # can miss. Keys only: whole rows (with their points) for the few that match.
         low, high = len(key) - edits, len(key) + edits
         return list(
             Street.objects.filter(scope)
@@ -148,30 +150,36 @@ def _typo_candidates(key: str, scope: Q | None, edits: int) -> list[Street]:
             .filter(
                 Q(key_length__gte=low, key_length__lte=high)
                 | Q(key_alt_length__gte=low, key_alt_length__lte=high)
-            )[:MAX_FRAGMENT_ROWS]
+            )
+            .values_list("pk", "key", "key_alt")[:MAX_FRAGMENT_ROWS]
         )
-    return spatial.similar_text_candidates(
-        Street.objects.all(),
-        ("key", "key_alt"),
-        key,
-        fragments=fuzzy_fragments(key, edits=edits),
-        per_field=FUZZY_CANDIDATES,
-        max_rows=MAX_FRAGMENT_ROWS,
-    )
+    return [
+        (street.pk, street.key, street.key_alt)
+        for street in spatial.similar_text_candidates(
+            Street.objects.only("key", "key_alt"),
+            ("key", "key_alt"),
+            key,
+            fragments=fuzzy_fragments(key, edits=edits),
+            per_field=FUZZY_CANDIDATES,
+            max_rows=MAX_FRAGMENT_ROWS,
+        )
+    ]
 
 
 def _typos(key: str, scope: Q | None, limit: int) -> list[StreetMatch]:
     edits = allowed_edits(key, scoped=scope is not None)
     if not edits:
         return []
-    matches = []
-    for street in _typo_candidates(key, scope, edits):
-        distances = [(edit_distance(key, street.key, limit=edits), False)]
-        if street.key_alt:
-            distances.append((edit_distance(key, street.key_alt, limit=edits), True))
+    found = []
+    for pk, candidate_key, candidate_alt in _typo_candidates(key, scope, edits):
+        distances = [(edit_distance(key, candidate_key, limit=edits), False)]
+        if candidate_alt:
+            distances.append((edit_distance(key, candidate_alt, limit=edits), True))
         distance, alt = min(distances)
         if distance <= edits:
-            matches.append(StreetMatch(street, 0.9 - 0.08 * distance, alt=alt))
+            found.append((pk, 0.9 - 0.08 * distance, alt))
+    streets = Street.objects.in_bulk([pk for pk, _, _ in found])
+    matches = [StreetMatch(streets[pk], quality, alt=alt) for pk, quality, alt in found]
     return sorted(matches, key=lambda m: -m.quality)[:limit]
 
 
