@@ -64,11 +64,29 @@ def test_the_activity_page_says_when_it_repeats_above_its_dates(
     assert "The next dates" not in once_page
 
 
-def test_the_agenda_search_and_handout_summarise_it(client, listed):
-    weekly, _once = listed
+DUTCH_DAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
+BYDAY = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+def test_the_home_pages_week_summarises_it(client):
+    # Tomorrow's weekday: the home page shows the next seven days, and "next Tuesday" is a
+    # week away on a Tuesday.
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    start = datetime.datetime.combine(tomorrow, datetime.time(19, 30), BRUSSELS)
+    ActivityFactory(
+        organisation=OrganisationFactory(name="Toneelgroep", point=KORENMARKT),
+        title="Repetitie",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        rrule=f"FREQ=WEEKLY;BYDAY={BYDAY[tomorrow.weekday()]}",
+    )
     home = _text(client.get(reverse("maps:city"), HTTP_ACCEPT_LANGUAGE="nl").content.decode())
     assert "Repetitie" in home
-    assert "Elke dinsdag om 19:30" in home
+    assert f"Elke {DUTCH_DAYS[tomorrow.weekday()]} om 19:30" in home
+
+
+def test_the_agenda_search_and_handout_summarise_it(client, listed):
+    weekly, _once = listed
     own_page = client.get(weekly.organisation.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr")
     upcoming = r'<section aria-labelledby="upcoming-heading">.*?</section>'
     section = re.search(upcoming, own_page.content.decode(), re.S)

@@ -31,11 +31,17 @@ def bench_database(tmp_path):
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def _without_replicas(environ) -> dict[str, str]:
+    # A bench has a database of its own (--database-url); the suite's replica serves the test
+    # database, not that one.
+    return {k: v for k, v in environ.items() if k != "DATABASE_REPLICA_URLS"}
+
+
 def run_bench(script: str, *arguments: str, **env: str) -> None:
     """Runs bench/<script> with `arguments` in a process of its own; fails with its stderr."""
     completed = subprocess.run(
         [sys.executable, str(ROOT / "bench" / script), *arguments],
-        env={**os.environ, "DEBUG": "1", **env},
+        env={**_without_replicas(os.environ), "DEBUG": "1", **env},
         capture_output=True,
         text=True,
         timeout=600,
