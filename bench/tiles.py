@@ -38,10 +38,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.search import (  # noqa: E402
     ensure_database,
-    free_port,
     setup_django,
+    start_gunicorn,
     summary,
-    wait_until_up,
 )
 
 RESULTS = ROOT / "bench" / "results"
@@ -223,28 +222,9 @@ def _features(body: bytes) -> int:
 def measure_gunicorn(
     url: str, *, requests: int, bbox_requests: int, concurrency: int, workers: int
 ) -> dict:
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "CONN_MAX_AGE": "60",
-        "LOG_LEVEL": "WARNING",
-    }
-    server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}"]
-        + ["--workers", str(workers), "--chdir", str(ROOT)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    server, port = start_gunicorn(url, root=ROOT, workers=workers)
     result = {}
     try:
-        wait_until_up(port, server)
         tile_paths = [
             tile_path(*t, q) for z in ZOOMS for t in view_tiles(z) for q in ("", FILTERED)
         ]
