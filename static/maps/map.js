@@ -104,6 +104,7 @@
   }
 
   window.buurtkaart = {
+    element: element,  // also for maps/tile-layer.js
     addOrganisations: addOrganisations,
     addNeighbourhoods: addNeighbourhoods,
     addChoropleth: addChoropleth

@@ -15,12 +15,7 @@
   var POINTS_ZOOM = 17;
   var CLUSTER_STEP = 2;  // zoom levels a click on a cluster goes in
 
-  function element(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) { node.className = className; }
-    if (text) { node.textContent = text; }
-    return node;
-  }
+  var element = buurtkaart.element;  // maps/map.js: a node with only text in it
 
   function popup(properties, category) {
     var box = element("div", "map-popup");
