@@ -28,6 +28,10 @@ def popup_by_keyboard(page):
     page.keyboard.press("Enter")
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
+    # Leaflet fades a popup in: half transparent, its link fails a contrast check (axe).
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+    )
     assert popup.locator("a").inner_text() == name
     return popup
 
@@ -35,8 +39,11 @@ def popup_by_keyboard(page):
 def zoom_until_split(page, title: str | None = None, *, clicks: int = 4) -> None:
     """Click a cluster on screen until the place named `title` (any, without) has a marker
     of its own."""
-    place = page.locator(f'{PLACES}[title="{title}"]' if title else PLACES)
+    selector = f'{PLACES}[title="{title}"]' if title else PLACES
+    place = page.locator(selector)
     for _ in range(clicks):
+        # The new zoom's tiles may still be on their way: the place, or a cluster to click.
+        page.wait_for_selector(f"{selector}, {CLUSTERS}", timeout=15_000)
         if place.count():
             return
         page.locator(CLUSTERS).first.click()
