@@ -18,7 +18,7 @@ from buurt.models import Neighbourhood
 from core.moderation import ModerationState
 
 from .models import HelpOffer, HelpRequest
-from .services import OFFER_LIFETIME, REQUEST_LIFETIME, public_point_for
+from .services import OFFER_LIFETIME, REQUEST_LIFETIME, neighbourhood_shown, public_point_for
 
 # (e-mail, lon, lat, categories, languages, in return, times): together every kind of help
 # and every time of the week, as a real board would have.
@@ -72,7 +72,8 @@ def _demo_user(email: str) -> User:
 
 def _locate(lon: float, lat: float):
     point = Point(lon, lat, srid=4326)
-    neighbourhood = Neighbourhood.objects.containing(point).first()
+    covered = Neighbourhood.objects.containing(point).exists()
+    neighbourhood = neighbourhood_shown(point) if covered else None
     return point, neighbourhood, public_point_for(point, neighbourhood)
 
 

@@ -83,10 +83,20 @@ def locate_address(text: str) -> tuple[Point, Neighbourhood]:
     if not found:
         raise HelpError(_("We could not find this address. Check the street and number."))
     point = Point(found[0].point.x, found[0].point.y, srid=spatial.WGS84)
-    neighbourhood = Neighbourhood.objects.containing(point).first()
-    if neighbourhood is None:
+    return point, neighbourhood_shown(point)
+
+
+def neighbourhood_shown(point: Point) -> Neighbourhood:
+    """The neighbourhood said of a private location ("a neighbour in X"): the one around the
+    centre of its 250 m cell, so that it depends on the cell as the public point does — the
+    exact point's neighbourhood would tell on which side of a border inside the cell a person
+    lives. The exact one only where the cell's centre lies outside every neighbourhood (at
+    the edge of the area the map covers)."""
+    exact = Neighbourhood.objects.containing(point).first()
+    if exact is None:
         raise HelpError(_("This address is outside the area the map covers."))
-    return point, neighbourhood
+    centre = spatial.coarsen(point, cell_m=COARSEN_CELL_M)
+    return Neighbourhood.objects.containing(centre).first() or exact
 
 
 def _set_location(item, *, address: str) -> None:

@@ -7,7 +7,7 @@ import math
 import re
 
 import pytest
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.core import mail
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -332,3 +332,43 @@ def test_an_adaptive_attacker_with_50_requests_learns_no_more_than_the_public_ce
     # So one of them is further from the attacker's best guess than half a cell.
     misses = [spatial.great_circle_m(g, h) for g, h in zip(guesses, homes, strict=True)]
     assert max(misses) > 125, misses
+
+
+def _wgs84(x: float, y: float) -> Point:
+    point = Point(x, y, srid=spatial.LAEA_EUROPE)
+    point.transform(spatial.WGS84)
+    return point
+
+
+def _laea_box(west: float, south: float, east: float, north: float):
+    """A neighbourhood's boundary drawn in metres (EPSG:3035), as a WGS84 multipolygon."""
+    corners = [
+        _wgs84(x, y) for x, y in ((west, south), (east, south), (east, north), (west, north))
+    ]
+    ring = [(c.x, c.y) for c in corners]
+    return MultiPolygon(Polygon([*ring, ring[0]]), srid=spatial.WGS84)
+
+
+def test_two_neighbours_in_one_cell_are_in_the_same_neighbourhood_across_a_border():
+    """The neighbourhood said of a helper ("a neighbour in X") depends on the 250 m cell, like
+    the public point: a border through the cell does not tell which side a person lives on."""
+    centre = spatial.coarsen(Point(3.7196, 51.0543, srid=spatial.WGS84)).transform(
+        spatial.LAEA_EUROPE, clone=True
+    )
+    border = centre.x + 50  # inside the cell, east of its centre
+    west = factories.NeighbourhoodFactory(
+        name="West", boundary=_laea_box(centre.x - 2000, centre.y - 2000, border, centre.y + 2000)
+    )
+    factories.NeighbourhoodFactory(
+        name="East", boundary=_laea_box(border, centre.y - 2000, centre.x + 2000, centre.y + 2000)
+    )
+    in_west, in_east = _wgs84(centre.x - 100, centre.y), _wgs84(centre.x + 100, centre.y)
+    assert Neighbourhood.objects.containing(in_east).get().name == "East"
+
+    shown = [services.neighbourhood_shown(p) for p in (in_west, in_east)]
+    assert shown == [west, west]
+    public = {
+        services.public_point_for(p, n).coords
+        for p, n in zip((in_west, in_east), shown, strict=True)
+    }
+    assert len(public) == 1
