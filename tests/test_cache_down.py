@@ -122,7 +122,7 @@ def test_limits_still_count_in_the_process_while_the_cache_redis_is_down(
 
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "2/minute", "user": "2/minute"},
+        "DEFAULT_THROTTLE_RATES": {"anon": "2/minute", "user": "2/minute", "tiles": "2/minute"},
     }
     url = reverse("api-schema") + "?format=json"
     assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
@@ -179,7 +179,7 @@ def test_a_store_that_raises_lets_the_request_through(client, own_redis, setting
     own_redis.stop()
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "1/minute", "user": "1/minute"},
+        "DEFAULT_THROTTLE_RATES": {"anon": "1/minute", "user": "1/minute", "tiles": "1/minute"},
     }
 
     assert [rate_limit_hit("contact:ip:192.0.2.9", limit=1, period=60) for _ in range(3)] == [

@@ -16,6 +16,7 @@ from buurt.tasks import STALE_PENDING, address_place_task, geocode_pending_task
 from spatial import great_circle_m
 from tests.buurt.gazetteer_data import KORENMARKT_1, load_gazetteer
 from tests.factories import ActivityFactory, NeighbourhoodFactory
+from tests.on_commit import queued_work
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def test_an_activity_at_an_address_is_placed_after_the_commit(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         activity = at_address("Korenmarkt 1")
         assert Activity.objects.get(pk=activity.pk).geocode_status == GeocodeStatus.PENDING
-    assert len(callbacks) == 1
+    assert len(queued_work(callbacks)) == 1
     activity.refresh_from_db()
     assert activity.geocode_status == GeocodeStatus.DONE
     assert activity.geocode_precision == "address"

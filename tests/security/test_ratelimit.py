@@ -143,7 +143,7 @@ def test_a_forwarded_address_counts_only_behind_a_trusted_proxy(settings):
 def three_api_requests_per_minute(settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": "3/minute"},
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": "3/minute", "tiles": "3/minute"},
     }
 
 
@@ -191,6 +191,7 @@ def test_the_api_rates_are_settings_from_the_environment():
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "API_THROTTLE_ANON": "7/minute",
         "API_THROTTLE_USER": "70/hour",
+        "API_THROTTLE_TILES": "700/minute",
     }
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
@@ -201,7 +202,7 @@ def test_the_api_rates_are_settings_from_the_environment():
         check=True,
     )
 
-    assert result.stdout.strip() == "{'anon': '7/minute', 'user': '70/hour'}"
+    assert result.stdout.strip() == "{'anon': '7/minute', 'user': '70/hour', 'tiles': '700/minute'}"
 
 
 def test_the_schema_documents_429_with_retry_after(client):
