@@ -81,7 +81,9 @@ SHORT_WORDS = {
     "et",
 }
 SLASH_BOX = re.compile(r"\b(\d{1,5}[a-z]?)\s*/\s*([0-9a-z]{1,6})\b")
-TOKEN = re.compile(r"\d+[a-z]?|[a-z]+")
+# ASCII digits only: \d also matches the digits of other scripts (Osmanya "𐒠", found by
+# hypothesis), which would have stayed in a key.
+TOKEN = re.compile(r"[0-9]+[a-z]?|[a-z]+")
 DOTTED_INITIALS = re.compile(r"\b(?:[a-z]\.\s?){2,}")
 
 
