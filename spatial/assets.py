@@ -6,11 +6,6 @@ The versions follow package.json; `make vendor-assets` copies the files into sta
 
 LEAFLET_JS = "vendor/leaflet-1.9.4/leaflet.js"
 LEAFLET_CSS = "vendor/leaflet-1.9.4/leaflet.css"
-MARKERCLUSTER_JS = "vendor/leaflet.markercluster-1.5.3/leaflet.markercluster.js"
-MARKERCLUSTER_CSS = (
-    "vendor/leaflet.markercluster-1.5.3/MarkerCluster.css",
-    "vendor/leaflet.markercluster-1.5.3/MarkerCluster.Default.css",
-)
 # @mapbox/vector-tile and pbf bundled into one script (scripts/vendor-assets).
 VECTOR_TILE_JS = "vendor/vector-tile-3.0.0/vector-tile.js"
 OPENLAYERS_JS = "vendor/ol-10.11.0/ol.js"
@@ -21,7 +16,7 @@ MAP_JS = "maps/map.js"
 MAP_CSS = "maps/map.css"
 # Starts the admin's OpenLayers map widget (spatial/widgets.py) without an inline script.
 MAP_WIDGET_JS = "maps/map-widget.js"
-# The search page's map: searched place, radius, results inline or by bounding box.
+# The search page's map: searched place, radius, numbered markers on the handout, else tiles.
 SEARCH_MAP_JS = "maps/search-map.js"
 # The places of the home, neighbourhood, search and embedded maps, from vector tiles.
 TILE_LAYER_JS = "maps/tile-layer.js"
@@ -29,8 +24,6 @@ TILE_LAYER_JS = "maps/tile-layer.js"
 ALL = (
     LEAFLET_JS,
     LEAFLET_CSS,
-    MARKERCLUSTER_JS,
-    *MARKERCLUSTER_CSS,
     VECTOR_TILE_JS,
     OPENLAYERS_JS,
     OPENLAYERS_CSS,
