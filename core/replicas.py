@@ -81,8 +81,12 @@ def primary_reads() -> Iterator[None]:
 
 
 def pin_to_primary() -> None:
-    """The rest of this context reads the primary (a Celery task starts: config.celery)."""
-    _reads.set(None)
+    """The rest of this context reads the primary (a Celery task starts: config.celery). In a
+    request (a task run eagerly inside a GET) the request's state is kept, so that its later
+    writes still pin the browser."""
+    reads = _reads.get()
+    if reads is not None:
+        reads.replica = None
 
 
 class ReplicaRouter:

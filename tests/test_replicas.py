@@ -169,3 +169,29 @@ def test_a_task_reads_the_primary_also_when_it_runs_inside_a_get_request(setting
     with replica_reads():  # what ReplicaPinMiddleware opens for a GET request
         assert Organisation.objects.all().db == "replica_1"
         assert where_reads.apply().get() == "default"
+
+
+@pytest.mark.django_db
+def test_a_request_that_ran_a_task_and_then_wrote_still_pins_the_browser(settings, rf):
+    """The task's pin keeps the request's state: the request's later write sets the cookie
+    (the pin once replaced it, and the write went unnoticed). No connection to a replica is
+    made: after the task every read of the request is on the primary."""
+    from celery import shared_task
+    from django.http import HttpResponse
+
+    from buurt.models import Organisation
+    from core.replicas import ReplicaPinMiddleware
+
+    @shared_task(name="tests.test_replicas.nothing")
+    def nothing():
+        return None
+
+    def view(request):
+        nothing.apply()  # a task run eagerly
+        assert Organisation.objects.all().db == "default"
+        OrganisationFactory()
+        return HttpResponse()
+
+    settings.DATABASE_REPLICAS = ["replica_1"]
+    response = ReplicaPinMiddleware(view)(rf.get("/"))
+    assert PIN_COOKIE in response.cookies
