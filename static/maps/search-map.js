@@ -5,12 +5,7 @@
 (function (L, buurtkaart) {
   "use strict";
 
-  function element(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) { node.className = className; }
-    if (text) { node.textContent = text; }
-    return node;
-  }
+  var element = buurtkaart.element;  // maps/map.js: a node with only text in it
 
   function numberIcon(number) {
     var label = element("span", "", String(number));
