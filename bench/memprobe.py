@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import os
+import time
 import tracemalloc
 from collections import Counter
 
@@ -57,6 +58,9 @@ def _probe(request) -> JsonResponse:
     if request.GET.get("trim"):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
         answer["rss_after_trim_kib"] = rss_kib()
+    # Held a moment, so that probes sent at once are taken by different workers (one sync
+    # worker answers one request at a time; asked one after another, one worker may take all).
+    time.sleep(min(float(request.GET.get("hold", 0) or 0), 1.0))
     return JsonResponse(answer)
 
 

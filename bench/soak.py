@@ -267,16 +267,22 @@ def rss_at(samples: list[tuple], done: int) -> dict[int, int]:
 def probe(port: int, workers: int, *, baseline: bool = False) -> list[dict]:
     """/__bench/memory of every worker (asked until each answered once)."""
     import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
 
     found: dict[int, dict] = {}
-    query = "?baseline=1" if baseline else "?trim=1"
-    for _ in range(workers * 20):
-        url = f"http://127.0.0.1:{port}/__bench/memory{query}"
+    url = f"http://127.0.0.1:{port}/__bench/memory?{'baseline' if baseline else 'trim'}=1&hold=0.3"
+
+    def ask(_n: int) -> dict:
         with urllib.request.urlopen(url, timeout=60) as r:
-            answer = json.load(r)
-        found.setdefault(answer["pid"], answer)
-        if len(found) == workers:
-            break
+            return json.load(r)
+
+    # One probe per worker at once, each held 0.3 s: every worker takes one.
+    with ThreadPoolExecutor(workers) as pool:
+        for _ in range(20):
+            for answer in pool.map(ask, range(workers)):
+                found.setdefault(answer["pid"], answer)
+            if len(found) == workers:
+                break
     return list(found.values())
 
 
