@@ -32,16 +32,22 @@
     return box;
   }
 
-  function addOrganisations(map, data) {
+  // One marker icon per kind or category code ({code: {icon: ...}}); also for tile-layer.js.
+  function markerIcons(definitions) {
     var icons = {};
-    Object.keys(data.kinds).forEach(function (code) {
+    Object.keys(definitions).forEach(function (code) {
       icons[code] = L.divIcon({
         className: "org-marker",
-        html: data.kinds[code].icon,  // built on the server from constants, not user text
+        html: definitions[code].icon,  // built on the server from constants, not user text
         iconSize: [20, 20],
         popupAnchor: [0, -10]
       });
     });
+    return icons;
+  }
+
+  function addOrganisations(map, data) {
+    var icons = markerIcons(data.kinds);
     var markers = data.organisations.map(function (row) {
       var marker = L.marker([row[0], row[1]], { icon: icons[row[4]], title: row[2] });
       // A function, so that popups are built when opened rather than for every marker.
@@ -105,6 +111,7 @@
 
   window.buurtkaart = {
     element: element,  // also for maps/tile-layer.js
+    markerIcons: markerIcons,
     addOrganisations: addOrganisations,
     addNeighbourhoods: addNeighbourhoods,
     addChoropleth: addChoropleth

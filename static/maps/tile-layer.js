@@ -54,16 +54,7 @@
     initialize: function (data, options) {
       L.GridLayer.prototype.initialize.call(this, options);
       this._data = data;
-      this._icons = {};
-      var icons = this._icons;
-      Object.keys(data.categories).forEach(function (code) {
-        icons[code] = L.divIcon({
-          className: "org-marker",
-          html: data.categories[code].icon,  // built on the server from constants, not user text
-          iconSize: [20, 20],
-          popupAnchor: [0, -10]
-        });
-      });
+      this._icons = buurtkaart.markerIcons(data.categories);
       this._markers = L.layerGroup();
       this._byTile = {};  // tile key -> {z, markers: [], ids: [], request}
       this._shown = {};   // "z/place id" -> tile key: one marker per place whatever the tile edges
